@@ -1,0 +1,55 @@
+# Imuran Info: every command a developer needs. `make help` lists them.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+DEV_KEY_FILE := .dev-secret-key
+# Development only: debug on, and a random key made once per checkout (never committed).
+DEV_ENV = DJANGO_DEBUG=true DJANGO_SECRET_KEY="$$(cat $(DEV_KEY_FILE))"
+# Production-like, on plain http://127.0.0.1 (no TLS here), for `make serve` and `make bench`.
+SERVE_ENV = DJANGO_DEBUG=false DJANGO_HTTPS=false DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_SECRET_KEY="$$(cat $(DEV_KEY_FILE))"
+
+.DEFAULT_GOAL := help
+.PHONY: help run serve test lint format demo
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(VENV)/.runtime-installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(VENV)/.runtime-installed $@
+
+$(DEV_KEY_FILE):
+	$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+run: $(VENV)/.runtime-installed $(DEV_KEY_FILE) ## Set up and run the site on http://127.0.0.1:$(PORT) with SQLite
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py load_initial_content
+	@echo ""
+	@echo "  Imuran Info is running at http://127.0.0.1:$(PORT)/   (admin: http://127.0.0.1:$(PORT)/admin/, Ctrl+C stops)"
+	@echo ""
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+serve: $(VENV)/.runtime-installed $(DEV_KEY_FILE) ## Run it as production does: gunicorn, DEBUG off, hashed static files
+	$(SERVE_ENV) $(PY) manage.py migrate --noinput
+	$(SERVE_ENV) $(PY) manage.py load_initial_content
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "  Imuran Info (production mode) at http://127.0.0.1:$(PORT)/"
+	$(SERVE_ENV) $(VENV)/bin/gunicorn imuran_info.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+
+test: $(VENV)/.dev-installed ## Set up and run the whole test suite (SQLite; DATABASE_URL for PostgreSQL)
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev-installed ## Check code style with ruff
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev-installed ## Reformat the code with ruff
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .

@@ -1,0 +1,74 @@
+"""The one way Markdown becomes HTML on this site.
+
+Python-Markdown renders, then nh3 keeps only the tags, attributes and URL
+schemes listed here. The public pages and the markdownx admin preview both call
+render_markdown(), so editors see exactly what readers will get.
+"""
+
+import html
+from dataclasses import dataclass, field
+
+import markdown
+import nh3
+
+# No <h1>: the article title is the page's only one, so editors start at "##".
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em",
+    "h2", "h3", "h4", "h5", "h6", "hr", "img", "li", "ol", "p", "pre",
+    "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title"},
+    "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+    "th": {"scope"},
+}  # fmt: skip
+# No javascript:, data: or vbscript: links, whatever their spelling.
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+@dataclass
+class Rendered:
+    html: str
+    # Flat list of {"id", "title", "level"} for the h2/h3 headings, in order.
+    toc: list = field(default_factory=list)
+
+
+def _markdown():
+    return markdown.Markdown(
+        extensions=["tables", "sane_lists", "toc"],
+        extension_configs={
+            # Only "##" and "###" headings go into the page's contents list.
+            "toc": {"permalink": False, "toc_depth": "2-3"},
+        },
+        output_format="html",
+    )
+
+
+def _flatten(tokens):
+    for token in tokens:
+        yield {"id": token["id"], "title": html.unescape(token["name"]), "level": token["level"]}
+        yield from _flatten(token["children"])
+
+
+def sanitise(unsafe_html):
+    return nh3.clean(
+        unsafe_html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def render(text):
+    md = _markdown()
+    unsafe = md.convert(text or "")
+    return Rendered(html=sanitise(unsafe), toc=list(_flatten(md.toc_tokens)))
+
+
+def render_markdown(text):
+    """MARKDOWNX_MARKDOWNIFY_FUNCTION: the admin live preview."""
+    return render(text).html

@@ -1,0 +1,103 @@
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from markdownx.models import MarkdownxField
+
+from articles.markup import render
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        # The one definition of "public": published, and its publish time has come.
+        # Scheduling needs no cron job because the rule is evaluated on every read.
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def in_reading_order(self):
+        return self.order_by("position", "title")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True, help_text="The page address: /articles/<slug>/")
+    summary = models.TextField(
+        max_length=600,
+        help_text="One short paragraph in plain words. Shown on the home page and as the page description.",
+    )
+    body = MarkdownxField(
+        help_text='Markdown. Start sections with "## A question as heading"; "###" for sub-sections. '
+        "No dose numbers: say the doctor works out the dose.",
+    )
+    # Rendered once on save, so no request pays for Markdown or sanitising.
+    body_html = models.TextField(editable=False, blank=True)
+    toc = models.JSONField(editable=False, default=list)
+
+    position = models.PositiveSmallIntegerField(default=0, help_text="Place in the reading order (1 comes first).")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "published", null=True, blank=True, help_text="When the page goes live. Set automatically when left empty."
+    )
+    last_reviewed = models.DateField(default=timezone.localdate)
+    next_review_due = models.DateField()
+    author = models.CharField(max_length=200, help_text="Who wrote the article.")
+    reviewer = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Name and role of the clinician who reviewed it. Leave empty until a real clinical review: "
+        "the page then says it has not had clinical review yet.",
+    )
+    show_urgent_help = models.BooleanField(
+        "show urgent-help boxes",
+        default=False,
+        help_text="Show the 'get help urgently' and 'emergency' boxes near the top of the page.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "title"]
+        indexes = [models.Index(fields=["status", "published_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        rendered = render(self.body)
+        self.body_html, self.toc = rendered.html, rendered.toc
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", args=[self.slug])
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def review_overdue(self):
+        return self.next_review_due < timezone.localdate()
+
+
+class Reference(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200)
+    url = models.URLField("address", max_length=500)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return f"{self.title} ({self.publisher})"

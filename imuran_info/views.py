@@ -1,0 +1,42 @@
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.csrf import requires_csrf_token
+
+from articles.models import Article
+
+
+def home(request):
+    return render(
+        request,
+        "home.html",
+        {
+            "sections": Article.objects.published().in_reading_order().only("slug", "title", "summary", "position"),
+        },
+    )
+
+
+# Friendly error pages. Each renders the site's own template with the right
+# status; none of them ever shows a stack trace.
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+@requires_csrf_token
+def server_error(request):
+    # Render without the request context: whatever broke may be in there.
+    return render(None, "500.html", status=500)
+
+
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri(reverse("django.contrib.sitemaps.views.sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /markdownx/", f"Sitemap: {sitemap_url}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

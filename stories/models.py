@@ -1,0 +1,1 @@
+from django.db import models  # noqa: F401  (stories arrive with the sharing and moderation work)
