@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html
 from markdownx.models import MarkdownxField
@@ -11,6 +12,7 @@ class ReferenceInline(admin.TabularInline):
     model = Reference
     extra = 1
     fields = ["position", "title", "publisher", "url"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Article)

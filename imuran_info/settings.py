@@ -197,6 +197,7 @@ if env_bool("DJANGO_BEHIND_PROXY"):
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "imuran_info.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 
 # No inline script or style anywhere, the admin and markdownx included.

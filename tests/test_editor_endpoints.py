@@ -1,0 +1,101 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+pytestmark = pytest.mark.django_db
+
+PREVIEW_URL = "/markdownx/markdownify/"
+UPLOAD_URL = "/markdownx/upload/"
+
+
+def png_bytes(size=(20, 20)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "teal").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def ajax_upload(client, name, content, content_type):
+    return client.post(
+        UPLOAD_URL,
+        {"image": SimpleUploadedFile(name, content, content_type=content_type)},
+        headers={"x-requested-with": "XMLHttpRequest"},
+    )
+
+
+def test_anonymous_visitor_is_sent_to_login_from_the_markdown_preview(client):
+    response = client.post(PREVIEW_URL, {"content": "**hi**"})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_staff_without_article_permissions_get_403_from_the_markdown_preview(client, staff_without_permissions):
+    client.force_login(staff_without_permissions)
+
+    assert client.post(PREVIEW_URL, {"content": "**hi**"}).status_code == 403
+
+
+def test_editor_preview_renders_markdown_with_the_public_sanitiser(editor_client):
+    response = editor_client.post(PREVIEW_URL, {"content": "## Title\n\n**bold** <script>alert(1)</script>"})
+
+    assert response.status_code == 200
+    assert '<h2 id="title">Title</h2>' in response.text
+    assert "<strong>bold</strong>" in response.text
+    assert "<script" not in response.text
+
+
+def test_anonymous_visitor_cannot_upload_images(client, media_root):
+    response = ajax_upload(client, "a.png", png_bytes(), "image/png")
+
+    assert response.status_code == 302
+    assert not any(media_root.rglob("*"))
+
+
+def test_staff_without_article_permissions_cannot_upload_images(client, staff_without_permissions, media_root):
+    client.force_login(staff_without_permissions)
+
+    assert ajax_upload(client, "a.png", png_bytes(), "image/png").status_code == 403
+
+
+def test_editor_uploads_a_png_which_is_stored_re_encoded(editor_client, media_root):
+    response = ajax_upload(editor_client, "photo.png", png_bytes(), "image/png")
+
+    assert response.status_code == 200
+    assert response.json()["image_code"].startswith("![](/media/markdownx/")
+    stored = list(media_root.rglob("*.png"))
+    assert len(stored) == 1
+    assert Image.open(stored[0]).format == "PNG"
+
+
+def test_editor_cannot_upload_svg(editor_client, media_root):
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+
+    response = ajax_upload(editor_client, "x.svg", svg, "image/svg+xml")
+
+    assert response.status_code == 400
+    assert not any(media_root.rglob("*.svg"))
+
+
+def test_editor_cannot_upload_a_file_that_only_claims_to_be_a_png(editor_client, media_root):
+    response = ajax_upload(editor_client, "fake.png", b"<html><script>alert(1)</script></html>", "image/png")
+
+    assert response.status_code == 400
+    assert "not a PNG or JPEG image" in response.text
+
+
+def test_editor_cannot_upload_an_image_over_5_mb(editor_client, media_root, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = None
+    too_big = png_bytes() + b"\0" * (5 * 1024 * 1024)
+
+    response = ajax_upload(editor_client, "big.png", too_big, "image/png")
+
+    assert response.status_code == 400
+    assert not any(media_root.rglob("*.png"))

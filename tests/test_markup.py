@@ -1,0 +1,49 @@
+"""Every attack must be gone from the public page, and normal Markdown must survive."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+ATTACKS = {
+    "script tag": ("Hello <script>alert('x')</script> there", "<script"),
+    "event handler": ('<img src="x.png" onerror="alert(1)">', "onerror"),
+    "javascript link in Markdown": ("[click me](javascript:alert(1))", "javascript:"),
+    "javascript link in HTML": ('<a href="JaVaScRiPt:alert(1)">click</a>', "alert(1)"),
+    "iframe": ('<iframe src="https://evil.example/"></iframe>', "<iframe"),
+    "data URL link": ("[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)", "data:text/html"),
+    "inline style": ('<p style="position:fixed">x</p>', "position:fixed"),
+    "svg with script": ("<svg><script>alert(1)</script></svg>", "<svg"),
+    "object tag": ('<object data="x.swf"></object>', "<object"),
+}
+
+
+@pytest.mark.parametrize("markdown, forbidden", ATTACKS.values(), ids=ATTACKS.keys())
+def test_attack_in_article_markdown_never_reaches_the_public_page(client, make_article, markdown, forbidden):
+    article = make_article(body=f"## Section\n\n{markdown}\n")
+
+    body = client.get(article.get_absolute_url()).text.split('class="article-body"')[1].split("</div>")[0]
+
+    assert forbidden.lower() not in body.lower()
+
+
+def test_normal_markdown_keeps_headings_lists_tables_links_and_emphasis(client, make_article):
+    article = make_article(
+        body=(
+            "## What should I ask?\n\n"
+            "Ask about **blood tests** and *vaccines*.\n\n"
+            "- first point\n- second point\n\n"
+            "1. step one\n2. step two\n\n"
+            "| Test | Why |\n|---|---|\n| Blood count | Checks your bone marrow |\n\n"
+            "Read [the NHS page](https://www.nhs.uk/medicines/azathioprine/).\n"
+        )
+    )
+
+    text = client.get(article.get_absolute_url()).text
+
+    assert '<h2 id="what-should-i-ask">What should I ask?</h2>' in text
+    assert "<strong>blood tests</strong>" in text
+    assert "<em>vaccines</em>" in text
+    assert "<li>second point</li>" in text
+    assert "<ol>" in text
+    assert "<td>Checks your bone marrow</td>" in text
+    assert '<a href="https://www.nhs.uk/medicines/azathioprine/" rel="noopener noreferrer">the NHS page</a>' in text
