@@ -5,7 +5,8 @@ from django.utils.html import format_html
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
-from articles.models import Article, Reference
+from articles.models import Article, ProblemReport, Reference
+from articles.readability import measure
 
 
 class ReferenceInline(admin.TabularInline):
@@ -27,7 +28,9 @@ class ArticleAdmin(admin.ModelAdmin):
         (None, {"fields": ["title", "slug", "summary", "body", "show_urgent_help"]}),
         ("Publishing", {"fields": ["status", "published_at", "position"]}),
         ("Governance", {"fields": ["author", "reviewer", "last_reviewed", "next_review_due"]}),
+        ("Readability (of the saved text)", {"fields": ["readability"]}),
     ]
+    readonly_fields = ["readability"]
 
     def get_queryset(self, request):
         # Overdue and soon-due reviews first: they need an editor's attention.
@@ -40,5 +43,32 @@ class ArticleAdmin(admin.ModelAdmin):
             return format_html('<strong class="review-overdue">Overdue since {}</strong>', article.next_review_due)
         return article.next_review_due
 
+    @admin.display(description="Scores")
+    def readability(self, article):
+        if not article.pk:
+            return "Save the article to see its scores."
+        figures = measure(article.body_html)
+        return format_html(
+            "Flesch-Kincaid grade <strong>{}</strong> (aim for 8 or lower) · reading ease {} · {} words · "
+            "about {} min to read",
+            f"{figures.grade:.1f}",
+            f"{figures.reading_ease:.0f}",
+            figures.words,
+            figures.minutes,
+        )
+
     def view_on_site(self, article):
         return article.get_absolute_url()
+
+
+@admin.register(ProblemReport)
+class ProblemReportAdmin(admin.ModelAdmin):
+    list_display = ["article", "kind", "created_at", "resolved"]
+    list_filter = ["resolved", "kind", "article"]
+    list_editable = ["resolved"]
+    readonly_fields = ["article", "kind", "message", "created_at"]
+    search_fields = ["message"]
+
+    def has_add_permission(self, request):
+        # Reports come from readers only.
+        return False

@@ -101,3 +101,25 @@ class Reference(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.publisher})"
+
+
+class ProblemReport(models.Model):
+    """A reader's note that something on an article is wrong, unclear or out of date."""
+
+    class Kind(models.TextChoices):
+        WRONG = "wrong", "Something is wrong or out of date"
+        UNCLEAR = "unclear", "Something is hard to understand"
+        BROKEN = "broken", "A link or part of the page does not work"
+        OTHER = "other", "Something else"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="problem_reports")
+    kind = models.CharField("what is the problem?", max_length=10, choices=Kind.choices)
+    message = models.TextField("tell us more", max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["resolved", "-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.article}"

@@ -1,6 +1,8 @@
+from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
+from articles.forms import ProblemReportForm
 from articles.models import Article
 
 
@@ -32,3 +34,15 @@ def article_detail(request, slug):
             "next_section": next_section,
         },
     )
+
+
+def report_problem(request, slug):
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    form = ProblemReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        report = form.save(commit=False)
+        report.article = article
+        report.save()
+        messages.success(request, "Thank you. An editor will look at the problem you reported.")
+        return redirect(article)
+    return render(request, "articles/report_problem.html", {"article": article, "form": form})
