@@ -135,10 +135,8 @@ def test_article_with_a_reviewer_names_them(client, make_article):
 
     text = client.get(article.get_absolute_url()).text
 
-    assert (
-        'Reviewed by <span itemprop="reviewedBy" itemscope itemtype="https://schema.org/Person"><span itemprop="name">Dr A. Example, consultant rheumatologist</span>'
-        in text
-    )
+    assert 'itemprop="name">Dr A. Example, consultant rheumatologist</span>' in text
+    assert "Reviewed by" in text
     assert "not yet had clinical review" not in text
 
 
