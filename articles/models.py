@@ -1,9 +1,15 @@
-from django.db import models
+import reversion
+from django.conf import settings
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
 
 from articles.markup import render
+
+# What an editor drafts and a publish makes live. Review dates, names and the
+# reading order are not drafted: they describe the article and apply on save.
+CONTENT_FIELDS = ["title", "summary", "body_html", "toc", "show_urgent_help"]
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -16,6 +22,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by("position", "title")
 
 
+# Revisions keep what editors wrote; derived and workflow fields stay out of them.
+@reversion.register(follow=["references"], exclude=["body_html", "toc", "live", "version", "status", "published_at"])
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -54,6 +62,11 @@ class Article(models.Model):
         default=False,
         help_text="Show the 'get help urgently' and 'emergency' boxes near the top of the page.",
     )
+    # What patients see: a copy of the content taken by publish(). Editors'
+    # later saves change the fields above, never this, until they publish again.
+    live = models.JSONField(editable=False, default=dict)
+    # Raised on every save; a form that was opened at an older version is refused.
+    version = models.PositiveIntegerField(editable=False, default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -62,6 +75,7 @@ class Article(models.Model):
     class Meta:
         ordering = ["position", "title"]
         indexes = [models.Index(fields=["status", "published_at"])]
+        permissions = [("publish_article", "Can publish articles and unpublish them")]
 
     def __str__(self):
         return self.title
@@ -69,12 +83,50 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         rendered = render(self.body)
         self.body_html, self.toc = rendered.html, rendered.toc
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        self.version += 1
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
+
+    def snapshot(self):
+        content = {name: getattr(self, name) for name in CONTENT_FIELDS}
+        content["references"] = [
+            {"title": ref.title, "publisher": ref.publisher, "url": ref.url} for ref in self.references.all()
+        ]
+        return content
+
+    @property
+    def has_unpublished_changes(self):
+        return self.live != self.snapshot()
+
+    @transaction.atomic
+    def publish(self, *, by=None, note=""):
+        """Make the saved draft what patients see, at published_at (now when empty)."""
+        self.live = self.snapshot()
+        self.status = self.Status.PUBLISHED
+        if self.published_at is None:
+            self.published_at = timezone.now()
+        self.save()
+        return Publication.objects.create(article=self, published_by=by, note=note or "Published.")
+
+    def restore(self, version):
+        """Bring back an old revision's content as the draft, saved as a new revision."""
+        old = version.field_dict
+        for name in ["title", "summary", "body", "show_urgent_help"]:
+            setattr(self, name, old[name])
+        old_references = [v.field_dict for v in version.revision.version_set.all() if v._model is Reference]
+        with transaction.atomic():
+            self.references.all().delete()
+            Reference.objects.bulk_create(
+                Reference(article=self, **{k: ref[k] for k in ["position", "title", "publisher", "url"]})
+                for ref in old_references
+            )
+            self.save()
+
+    def unpublish(self):
+        self.status = self.Status.DRAFT
+        self.save()
 
     @property
     def is_public(self):
@@ -89,6 +141,7 @@ class Article(models.Model):
         return self.next_review_due < timezone.localdate()
 
 
+@reversion.register()
 class Reference(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
     position = models.PositiveSmallIntegerField(default=0)
@@ -101,6 +154,21 @@ class Reference(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.publisher})"
+
+
+class Publication(models.Model):
+    """One entry of the article's public change log: each time a draft went live."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="publications")
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    note = models.CharField("what changed", max_length=300)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self):
+        return f"{self.article}: {self.note}"
 
 
 class ProblemReport(models.Model):

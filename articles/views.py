@@ -10,30 +10,41 @@ def can_preview_drafts(user):
     return user.is_active and user.is_staff and user.has_perm("articles.view_article")
 
 
+def _render_article(request, article, content, *, preview):
+    # One small query gives the whole reading order, for previous/next links.
+    sections = list(Article.objects.published().in_reading_order().only("slug", "live", "position"))
+    index = next((i for i, s in enumerate(sections) if s.pk == article.pk), None)
+    return render(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "content": content,
+            "preview": preview,
+            "previous_section": sections[index - 1] if index else None,
+            "next_section": sections[index + 1] if index is not None and index + 1 < len(sections) else None,
+            "change_log": article.publications.all()[:20],
+        },
+    )
+
+
 def article_detail(request, slug):
     try:
         article = Article.objects.published().get(slug=slug)
     except Article.DoesNotExist:
         if not can_preview_drafts(request.user):
             raise Http404("No such article.") from None
-        article = get_object_or_404(Article, slug=slug)
+        # Staff following a link to an article that is not live yet see its draft.
+        return article_preview(request, slug)
+    return _render_article(request, article, article.live, preview=False)
 
-    # One small query gives the whole reading order, for previous/next links.
-    sections = list(Article.objects.published().in_reading_order().only("slug", "title", "position"))
-    index = next((i for i, s in enumerate(sections) if s.pk == article.pk), None)
-    previous_section = sections[index - 1] if index else None
-    next_section = sections[index + 1] if index is not None and index + 1 < len(sections) else None
 
-    return render(
-        request,
-        "articles/article_detail.html",
-        {
-            "article": article,
-            "references": article.references.all(),
-            "previous_section": previous_section,
-            "next_section": next_section,
-        },
-    )
+def article_preview(request, slug):
+    """The saved draft exactly as patients would see it, for staff only."""
+    if not can_preview_drafts(request.user):
+        raise Http404("No such article.")
+    article = get_object_or_404(Article.objects.prefetch_related("references"), slug=slug)
+    return _render_article(request, article, article.snapshot(), preview=True)
 
 
 def report_problem(request, slug):

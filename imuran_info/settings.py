@@ -50,7 +50,7 @@ SITE_PUBLISHER = os.environ.get("SITE_PUBLISHER", "Imuran Info editorial team")
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "imuran_info.apps.ImuranAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "markdownx",
     "csp",
     "axes",
+    "reversion",
     "articles",
     "stories",
 ]
@@ -182,6 +183,18 @@ MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
 # Re-encode every upload with Pillow: nothing passes through byte for byte.
 MARKDOWNX_SKIP_RESIZE = ()
 MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1200, 1200), "quality": 85}
+
+# --- Patient stories --------------------------------------------------------
+
+# Rejected stories are deleted this many days after the decision (`purge_stories`, run daily).
+STORY_RETENTION_DAYS = int(os.environ.get("STORY_RETENTION_DAYS", "90"))
+# Stories, and separately reports, that one client may send in an hour.
+STORY_RATE_LIMIT = int(os.environ.get("STORY_RATE_LIMIT", "5"))
+# Version of the story guidelines and privacy notice; each story records the one its author agreed to.
+# Change it whenever either page changes in substance.
+STORY_TERMS_VERSION = "2026-11-25"
+# Behind a proxy every request comes from the proxy's address: use the one it appended instead.
+STORY_TRUST_X_FORWARDED_FOR = env_bool("DJANGO_BEHIND_PROXY")
 
 # --- Security ---------------------------------------------------------------
 

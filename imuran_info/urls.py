@@ -9,10 +9,6 @@ from articles import editor_views
 from imuran_info import views
 from imuran_info.sitemaps import sitemaps
 
-admin.site.site_header = "Imuran Info administration"
-admin.site.site_title = "Imuran Info admin"
-admin.site.index_title = "Articles and stories"
-
 urlpatterns = [
     path("", views.home, name="home"),
     path("articles/", include("articles.urls")),

@@ -11,7 +11,7 @@ def home(request):
         request,
         "home.html",
         {
-            "sections": Article.objects.published().in_reading_order().only("slug", "title", "summary", "position"),
+            "sections": Article.objects.published().in_reading_order().only("slug", "live", "position"),
         },
     )
 

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
+from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article, Reference
@@ -48,9 +49,13 @@ def make_article(db):
         references = fields.pop(
             "references", [("About azathioprine", "NHS", "https://www.nhs.uk/medicines/azathioprine/")]
         )
-        article = Article.objects.create(**{**defaults, **fields})
+        fields = {**defaults, **fields}
+        publish = fields.pop("status") == Article.Status.PUBLISHED
+        article = Article.objects.create(**fields)
         for position, (title, publisher, url) in enumerate(references, start=1):
             Reference.objects.create(article=article, position=position, title=title, publisher=publisher, url=url)
+        if publish:
+            article.publish(note="First published.")
         return article
 
     return make
@@ -69,11 +74,68 @@ def editor(db):
 
 
 @pytest.fixture
+def publisher(db):
+    return _staff_user("publisher", "Publishers")
+
+
+@pytest.fixture
+def publisher_client(publisher):
+    return _logged_in(publisher)
+
+
+@pytest.fixture
+def article_form():
+    """The admin change form's data for an article, as a browser would post it."""
+
+    def form(article, **changes):
+        article.refresh_from_db()
+        data = {
+            "title": article.title,
+            "slug": article.slug,
+            "summary": article.summary,
+            "body": article.body,
+            "show_urgent_help": "on" if article.show_urgent_help else "",
+            "published_at_0": "",
+            "published_at_1": "",
+            "position": article.position,
+            "author": article.author,
+            "reviewer": article.reviewer,
+            "last_reviewed": article.last_reviewed.isoformat(),
+            "next_review_due": article.next_review_due.isoformat(),
+            "change_note": "Small fixes.",
+            "expected_version": article.version,
+        }
+        if article.published_at:
+            local = timezone.localtime(article.published_at)
+            data["published_at_0"], data["published_at_1"] = f"{local:%Y-%m-%d}", f"{local:%H:%M:%S}"
+        references = list(article.references.all())
+        data["references-TOTAL_FORMS"] = data["references-INITIAL_FORMS"] = len(references)
+        for index, reference in enumerate(references):
+            data |= {
+                f"references-{index}-id": reference.pk,
+                f"references-{index}-article": article.pk,
+                f"references-{index}-position": reference.position,
+                f"references-{index}-title": reference.title,
+                f"references-{index}-publisher": reference.publisher,
+                f"references-{index}-url": reference.url,
+            }
+        return {**data, **changes}
+
+    return form
+
+
+@pytest.fixture
 def staff_without_permissions(db):
     return _staff_user("plainstaff")
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
+def _logged_in(user):
+    # A client of its own, so several people can act in one test.
+    client = Client()
+    client.force_login(user)
     return client
+
+
+@pytest.fixture
+def editor_client(editor):
+    return _logged_in(editor)

@@ -34,6 +34,7 @@ def test_loading_initial_content_again_keeps_an_editors_change(client):
     article.body = "## Changed\n\nAn editor rewrote this."
     article.save()
     article.references.all().delete()
+    article.publish(note="Rewritten.")
 
     call_command("load_initial_content")
 

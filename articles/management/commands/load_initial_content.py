@@ -10,7 +10,6 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
 
 from articles.models import Article, Reference
 
@@ -45,15 +44,11 @@ class Command(BaseCommand):
                 kept += 1
                 continue
             references = meta.pop("references", [])
-            article = Article.objects.create(
-                body=body,
-                status=Article.Status.PUBLISHED,
-                published_at=timezone.now(),
-                **meta,
-            )
+            article = Article.objects.create(body=body, **meta)
             Reference.objects.bulk_create(
                 Reference(article=article, position=number, **reference)
                 for number, reference in enumerate(references, start=1)
             )
+            article.publish(note="First published.")
             created += 1
         self.stdout.write(f"Initial content: {created} article(s) created, {kept} already present and left unchanged.")

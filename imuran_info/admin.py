@@ -1,0 +1,25 @@
+import datetime
+
+from django.contrib import admin
+from django.utils import timezone
+
+from articles.models import Article
+
+REVIEW_WARNING_DAYS = 30
+
+
+class ImuranAdminSite(admin.AdminSite):
+    site_header = "Imuran Info administration"
+    site_title = "Imuran Info admin"
+    index_title = "Articles and stories"
+
+    def index(self, request, extra_context=None):
+        return super().index(request, {**self.reminders(request.user), **(extra_context or {})})
+
+    def reminders(self, user):
+        """What needs doing soon, shown only to those allowed to do it."""
+        reminders = {}
+        if user.has_perm("articles.change_article"):
+            soon = timezone.localdate() + datetime.timedelta(days=REVIEW_WARNING_DAYS)
+            reminders["reviews_due"] = Article.objects.filter(next_review_due__lte=soon).order_by("next_review_due")
+        return reminders
