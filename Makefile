@@ -10,7 +10,7 @@ DEV_ENV = DJANGO_DEBUG=true DJANGO_SECRET_KEY="$$(cat $(DEV_KEY_FILE))"
 SERVE_ENV = DJANGO_DEBUG=false DJANGO_HTTPS=false DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_SECRET_KEY="$$(cat $(DEV_KEY_FILE))"
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint format demo
+.PHONY: help run serve test lint format demo bench
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -53,3 +53,11 @@ lint: $(VENV)/.dev-installed ## Check code style with ruff
 format: $(VENV)/.dev-installed ## Reformat the code with ruff
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+bench: $(VENV)/.runtime-installed $(DEV_KEY_FILE) ## Benchmark every page, PostgreSQL + Redis (BENCH_ARGS="--stories 1000000")
+	@command -v wrk >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk)
+	$(SERVE_ENV) $(PY) -m bench.run $(BENCH_ARGS)
+
+demo: $(VENV)/.runtime-installed $(DEV_KEY_FILE) ## Development only: fill the moderation queue with sample stories
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py demo_stories

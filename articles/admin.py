@@ -15,6 +15,7 @@ from articles.admin_forms import ArticleAdminForm
 from articles.diff import word_diff
 from articles.models import Article, ProblemReport, Reference
 from articles.readability import measure
+from imuran_info.page_cache import public_content_changed
 
 
 class ReferenceInline(admin.TabularInline):
@@ -107,6 +108,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # Review dates, names and the reading order show on public pages at once.
+        public_content_changed()
         # Published after the references are saved, so the live copy includes them.
         if "_publish" in request.POST:
             form.instance.publish(by=request.user, note=form.cleaned_data["change_note"])

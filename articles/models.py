@@ -1,11 +1,14 @@
 import reversion
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models import Subquery
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
 
 from articles.markup import render
+from imuran_info.page_cache import public_content_changed
 
 # What an editor drafts and a publish makes live. Review dates, names and the
 # reading order are not drafted: they describe the article and apply on save.
@@ -20,6 +23,17 @@ class ArticleQuerySet(models.QuerySet):
 
     def in_reading_order(self):
         return self.order_by("position", "title")
+
+    def with_next_go_live(self):
+        """Each row also carries when the next scheduled article goes live (or None).
+
+        Cached pages live no longer than that, so a scheduled article appears on
+        time without a cron job, and without an extra query.
+        """
+        upcoming = Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=Now()).order_by(
+            "published_at"
+        )
+        return self.annotate(next_go_live=Subquery(upcoming.values("published_at")[:1]))
 
 
 # Revisions keep what editors wrote; derived and workflow fields stay out of them.
@@ -108,6 +122,7 @@ class Article(models.Model):
         if self.published_at is None:
             self.published_at = timezone.now()
         self.save()
+        public_content_changed()
         return Publication.objects.create(article=self, published_by=by, note=note or "Published.")
 
     def restore(self, version):
@@ -127,6 +142,7 @@ class Article(models.Model):
     def unpublish(self):
         self.status = self.Status.DRAFT
         self.save()
+        public_content_changed()
 
     @property
     def is_public(self):

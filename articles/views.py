@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from articles.forms import ProblemReportForm
 from articles.models import Article
+from imuran_info.page_cache import cached_public_page, seconds_until
 
 
 def can_preview_drafts(user):
@@ -12,9 +13,9 @@ def can_preview_drafts(user):
 
 def _render_article(request, article, content, *, preview):
     # One small query gives the whole reading order, for previous/next links.
-    sections = list(Article.objects.published().in_reading_order().only("slug", "live", "position"))
+    sections = list(Article.objects.published().in_reading_order().with_next_go_live().only("slug", "live"))
     index = next((i for i, s in enumerate(sections) if s.pk == article.pk), None)
-    return render(
+    response = render(
         request,
         "articles/article_detail.html",
         {
@@ -26,8 +27,12 @@ def _render_article(request, article, content, *, preview):
             "change_log": article.publications.all()[:20],
         },
     )
+    # Nothing public yet (say, all scheduled): too rare to cache, and must not go stale.
+    response.cache_timeout = seconds_until(sections[0].next_go_live) if sections else 0
+    return response
 
 
+@cached_public_page
 def article_detail(request, slug):
     try:
         article = Article.objects.published().get(slug=slug)

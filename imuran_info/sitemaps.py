@@ -2,6 +2,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from articles.models import Article
+from stories.models import Story
 
 
 class ArticleSitemap(Sitemap):
@@ -18,10 +19,20 @@ class PageSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return ["home", "about"]
+        return ["home", "about", "stories:list", "stories:share", "stories:guidelines", "stories:privacy"]
 
     def location(self, name):
         return reverse(name)
 
 
-sitemaps = {"articles": ArticleSitemap, "pages": PageSitemap}
+class StorySitemap(Sitemap):
+    changefreq = "yearly"
+
+    def items(self):
+        return Story.objects.approved().newest_first().only("pk", "decided_at")
+
+    def lastmod(self, story):
+        return story.decided_at
+
+
+sitemaps = {"articles": ArticleSitemap, "pages": PageSitemap, "stories": StorySitemap}

@@ -12,6 +12,7 @@ from imuran_info.sitemaps import sitemaps
 urlpatterns = [
     path("", views.home, name="home"),
     path("articles/", include("articles.urls")),
+    path("stories/", include("stories.urls")),
     path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),

@@ -4,16 +4,24 @@ from django.urls import reverse
 from django.views.decorators.csrf import requires_csrf_token
 
 from articles.models import Article
+from imuran_info.page_cache import cached_public_page, seconds_until
+from stories.models import Story
 
 
+@cached_public_page
 def home(request):
-    return render(
+    sections = list(Article.objects.published().in_reading_order().with_next_go_live().only("slug", "live"))
+    response = render(
         request,
         "home.html",
         {
-            "sections": Article.objects.published().in_reading_order().only("slug", "live", "position"),
+            "sections": sections,
+            "latest_stories": Story.objects.approved().newest_first()[:3],
         },
     )
+    # Nothing public yet (say, all scheduled): too rare to cache, and must not go stale.
+    response.cache_timeout = seconds_until(sections[0].next_go_live) if sections else 0
+    return response
 
 
 # Friendly error pages. Each renders the site's own template with the right

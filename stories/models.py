@@ -1,1 +1,243 @@
-from django.db import models  # noqa: F401  (stories arrive with the sharing and moderation work)
+import secrets
+
+from django.conf import settings
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from imuran_info.page_cache import public_content_changed
+
+URGENT_FLAG_KINDS = {"urgent_symptom", "self_harm"}
+
+
+def new_token():
+    # 256 random bits: the private status link is the author's only key to their story.
+    return secrets.token_urlsafe(32)
+
+
+class SideEffect(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True, help_text="Used in the address of the filtered story list.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Place in the list on the form (1 comes first).")
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class StoryQuerySet(models.QuerySet):
+    def approved(self):
+        # The one definition of "public". Views, the sitemap and the home page all use it.
+        return self.filter(status=Story.Status.APPROVED)
+
+    def newest_first(self):
+        return self.order_by("-submitted_at", "-id")
+
+    def oldest_first(self):
+        return self.order_by("submitted_at", "id")
+
+    def needs_review(self):
+        # Fetch the few reported ids first: "pending OR id IN (list)" lets the database
+        # combine two index scans, where "OR id IN (subquery)" would scan every story.
+        reported = list(StoryReport.objects.filter(resolved=False).values_list("story_id", flat=True).distinct())
+        return self.filter(models.Q(status=Story.Status.PENDING) | models.Q(pk__in=reported))
+
+
+class Story(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a moderator"
+        APPROVED = "approved", "Published"
+        REJECTED = "rejected", "Not published"
+        WITHDRAWN = "withdrawn", "Withdrawn by its author"
+
+    class Role(models.TextChoices):
+        PATIENT = "patient", "I take Imuran"
+        CARER = "carer", "I care for someone who takes Imuran"
+
+    class Condition(models.TextChoices):
+        RHEUMATOID_ARTHRITIS = "rheumatoid-arthritis", "Rheumatoid arthritis"
+        CROHNS_DISEASE = "crohns-disease", "Crohn's disease"
+        ULCERATIVE_COLITIS = "ulcerative-colitis", "Ulcerative colitis"
+        LUPUS = "lupus", "Lupus"
+        ORGAN_TRANSPLANT = "organ-transplant", "Organ transplant"
+        AUTOIMMUNE_HEPATITIS = "autoimmune-hepatitis", "Autoimmune hepatitis"
+        OTHER = "other", "Another condition"
+
+    class TimeOnImuran(models.TextChoices):
+        UNDER_3_MONTHS = "under-3-months", "Less than 3 months"
+        UNDER_1_YEAR = "3-12-months", "3 to 12 months"
+        UNDER_5_YEARS = "1-5-years", "1 to 5 years"
+        OVER_5_YEARS = "over-5-years", "More than 5 years"
+
+    class AgeBand(models.TextChoices):
+        # The age of the person who takes Imuran: a carer may write about a child.
+        UNDER_16 = "under-16", "Under 16"
+        FROM_16 = "16-24", "16 to 24"
+        FROM_25 = "25-34", "25 to 34"
+        FROM_35 = "35-44", "35 to 44"
+        FROM_45 = "45-54", "45 to 54"
+        FROM_55 = "55-64", "55 to 64"
+        FROM_65 = "65-74", "65 to 74"
+        FROM_75 = "75-plus", "75 or over"
+
+    class RejectReason(models.TextChoices):
+        IDENTIFIES_SOMEONE = "identifies-someone", "It names or could identify someone"
+        CONTACT_DETAILS = "contact-details", "It contains contact details or links"
+        DOSING = "dosing", "It gives dosing instructions"
+        STOP_TREATMENT = "stop-treatment", "It advises stopping or changing treatment"
+        ADVERTISING = "advertising", "It advertises something"
+        NOT_ABOUT_IMURAN = "not-about-imuran", "It is not about Imuran"
+        OFFENSIVE = "offensive", "It is offensive or abusive"
+        OTHER = "other", "Another reason"
+
+    RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, editable=False)
+    title = models.CharField(max_length=120, blank=True)
+    text = models.TextField(
+        "story as published", help_text="Plain text. Edit it to remove names, contact details or doses."
+    )
+    # What the author sent, untouched, kept for the record while the story exists.
+    original_text = models.TextField("story as sent", editable=False)
+    display_name = models.CharField(max_length=50, default="Anonymous")
+    role = models.CharField(max_length=10, choices=Role.choices, blank=True)
+    condition = models.CharField(max_length=30, choices=Condition.choices, blank=True)
+    time_on_imuran = models.CharField(max_length=20, choices=TimeOnImuran.choices, blank=True)
+    age_band = models.CharField(max_length=10, choices=AgeBand.choices, blank=True)
+    side_effects = models.ManyToManyField(SideEffect, blank=True, related_name="stories")
+    helped_rating = models.PositiveSmallIntegerField("did it help?", choices=RATING_CHOICES, null=True, blank=True)
+    ease_rating = models.PositiveSmallIntegerField(
+        "how easy was it to live with?", choices=RATING_CHOICES, null=True, blank=True
+    )
+    overall_rating = models.PositiveSmallIntegerField("overall", choices=RATING_CHOICES, null=True, blank=True)
+
+    # Private: never shown on a public page.
+    email = models.EmailField(blank=True)
+    consented_at = models.DateTimeField(editable=False)
+    consent_version = models.CharField(max_length=20, editable=False)
+    client_hash = models.CharField(max_length=64, blank=True, editable=False)
+    token = models.CharField(max_length=43, unique=True, default=new_token, editable=False)
+    flags = models.JSONField(default=list, blank=True, editable=False)
+
+    submitted_at = models.DateTimeField(default=timezone.now, editable=False)
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    reject_reason = models.CharField(max_length=20, choices=RejectReason.choices, blank=True, editable=False)
+    moderator_note = models.TextField(blank=True, help_text="Only moderators see this.")
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "stories"
+        permissions = [("moderate_story", "Can approve and reject stories")]
+        indexes = [
+            # The public list (newest first) and the admin queue (oldest first) read this one index.
+            models.Index(fields=["status", "-submitted_at", "-id"], name="story_status_submitted"),
+            models.Index(fields=["status", "condition", "-submitted_at"], name="story_status_condition"),
+            # purge_stories: rejected stories by decision date.
+            models.Index(fields=["status", "decided_at"], name="story_status_decided"),
+        ]
+
+    def __str__(self):
+        # Never the title: the admin's history keeps this string after a story is withdrawn.
+        return f"Story {self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("stories:detail", args=[self.pk])
+
+    def get_status_url(self):
+        return reverse("stories:status", args=[self.token])
+
+    @property
+    def heading(self):
+        if self.title:
+            return self.title
+        return "A carer's story" if self.role == self.Role.CARER else "A patient's story"
+
+    @property
+    def has_urgent_flags(self):
+        return any(flag["kind"] in URGENT_FLAG_KINDS for flag in self.flags)
+
+    @property
+    def has_self_harm_flags(self):
+        return any(flag["kind"] == "self_harm" for flag in self.flags)
+
+    # --- The moderation workflow: the admin, its change page and the tests all call these.
+
+    def approve(self, *, by):
+        self._decide(self.Status.APPROVED, by=by)
+
+    def reject(self, *, by, reason, note=""):
+        self._decide(self.Status.REJECTED, by=by, reject_reason=reason, moderator_note=note)
+
+    @transaction.atomic
+    def _decide(self, status, *, by, reject_reason="", moderator_note=None):
+        if self.status == self.Status.WITHDRAWN:
+            raise ValueError("A withdrawn story has no text left to publish or reject.")
+        if self.Status.APPROVED in (self.status, status):
+            public_content_changed()  # the cached home page lists the latest stories
+        self.status = status
+        self.decided_at = timezone.now()
+        self.decided_by = by
+        self.reject_reason = reject_reason
+        if moderator_note is not None:
+            self.moderator_note = moderator_note
+        self.save(update_fields=["status", "decided_at", "decided_by", "reject_reason", "moderator_note"])
+        # A decision answers every report made so far.
+        self.reports.filter(resolved=False).update(resolved=True)
+
+    @transaction.atomic
+    def withdraw(self):
+        # Everything the author wrote or chose goes now, for good. An empty row stays
+        # so the private link can confirm the withdrawal; purge_stories removes it.
+        if self.status == self.Status.APPROVED:
+            public_content_changed()
+        self.status = self.Status.WITHDRAWN
+        self.decided_at = timezone.now()
+        self.decided_by = None
+        self.title = self.text = self.original_text = self.email = self.client_hash = ""
+        self.display_name = self.role = self.condition = self.time_on_imuran = self.age_band = ""
+        self.helped_rating = self.ease_rating = self.overall_rating = None
+        self.flags = []
+        self.reject_reason = self.moderator_note = ""
+        self.save()
+        self.side_effects.clear()
+        self.reports.all().delete()
+
+    def report(self, *, reason, note=""):
+        # The story stays public; the open report puts it back in the moderators' queue.
+        return self.reports.create(reason=reason, note=note)
+
+    def forget_email(self):
+        # The address had one purpose, telling the author the outcome; after that, keep nothing.
+        self.email = ""
+        self.save(update_fields=["email"])
+
+
+class StoryReport(models.Model):
+    class Reason(models.TextChoices):
+        PERSONAL_DETAILS = "personal-details", "It shows someone's name or contact details"
+        MEDICAL_ADVICE = "medical-advice", "It gives doses or tells people to change treatment"
+        ADVERTISING = "advertising", "It is advertising or spam"
+        OFFENSIVE = "offensive", "It is offensive or upsetting"
+        OTHER = "other", "Something else"
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    resolved = models.BooleanField(
+        default=False,
+        help_text="Ticked when a moderator has dealt with it. Approving or rejecting the story does this.",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["resolved", "story"], name="storyreport_open")]
+
+    def __str__(self):
+        return f"Report {self.pk} on story {self.story_id}"

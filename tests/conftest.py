@@ -139,3 +139,69 @@ def _logged_in(user):
 @pytest.fixture
 def editor_client(editor):
     return _logged_in(editor)
+
+
+# --- Patient stories ---------------------------------------------------------
+
+STORY_TEXT = (
+    "I started azathioprine for Crohn's disease two years ago. The first weeks were hard because I felt "
+    "sick most mornings, but taking it after food helped.\n\nAfter about four months I had fewer flare-ups."
+)
+
+
+@pytest.fixture
+def make_story(db):
+    from stories.models import SideEffect, Story
+
+    def make(**fields):
+        side_effects = fields.pop("side_effects", [])
+        fields = {
+            "title": "My first year on Imuran",
+            "text": STORY_TEXT,
+            "display_name": "Sam",
+            "role": Story.Role.PATIENT,
+            "condition": Story.Condition.CROHNS_DISEASE,
+            "status": Story.Status.APPROVED,
+            "consented_at": timezone.now(),
+            "consent_version": "test",
+            **fields,
+        }
+        fields.setdefault("original_text", fields["text"])
+        story = Story.objects.create(**fields)
+        story.side_effects.set(SideEffect.objects.filter(slug__in=side_effects))
+        return story
+
+    return make
+
+
+@pytest.fixture
+def story_form():
+    """A valid share-form submission, as a browser would post it."""
+
+    def form(**changes):
+        return {
+            "text": STORY_TEXT,
+            "title": "My first year on Imuran",
+            "display_name": "Sam",
+            "role": "patient",
+            "condition": "crohns-disease",
+            "time_on_imuran": "1-5-years",
+            "age_band": "25-34",
+            "helped_rating": "4",
+            "consent_age": "on",
+            "consent_own": "on",
+            "consent_publish": "on",
+            **changes,
+        }
+
+    return form
+
+
+@pytest.fixture
+def moderator(db):
+    return _staff_user("moderator", "Moderators")
+
+
+@pytest.fixture
+def moderator_client(moderator):
+    return _logged_in(moderator)

@@ -1,0 +1,76 @@
+"""Verdicts against issue 7's targets, and the Markdown the README shows."""
+
+
+def judge(results):
+    baselines = [row["requests_per_second"] for row in results["rows"] if row["kind"] == "baseline"]
+    # Measured first and last; their mean evens out drift over the run.
+    results["baseline_rps"] = sum(baselines) / len(baselines)
+    for row in results["rows"]:
+        row["ratio"] = row["requests_per_second"] / results["baseline_rps"]
+        passed = row["errors"] == 0 and row["ratio"] >= (row["target"] or 0)
+        row["result"] = "" if row["target"] is None else ("PASS" if passed else "FAIL")
+    admin = results["admin_queue"]
+    admin["result"] = "PASS" if admin["p50_ms"] < admin["target_ms"] else "FAIL"
+    transfer = results["transfer"]
+    transfer["result"] = "PASS" if transfer["total_bytes"] < transfer["target_bytes"] else "FAIL"
+
+
+def markdown(results):
+    machine, settings, dataset = results["machine"], results["settings"], results["dataset"]
+    lines = [
+        f"- Machine: {machine['cpus']} CPUs ({machine['cpu_model']}), {machine['memory_gb']} GB RAM; "
+        f"Python {machine['python']}, Django {machine['django']}, PostgreSQL {machine['postgresql']}, "
+        f"Redis cache, gunicorn 2 sync workers, wrk {machine['wrk']}.",
+        f"- Dataset: {dataset['approved']:,} approved, {dataset['pending']:,} pending and "
+        f"{dataset['rejected']:,} rejected stories.",
+        f"- Load: wrk {settings['threads']} threads, {settings['connections']} connections, "
+        f"{settings['duration']} s per page after {settings['warmup']} s of warm-up, on 127.0.0.1. "
+        f"Load average before and after: {results['load_average_before']:.1f}, {results['load_average_after']:.1f}.",
+        "",
+        "| page | req/s | p50 ms | p99 ms | errors | × baseline | target | result |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in results["rows"]:
+        target = f"≥ {row['target']:.1f}" if row["target"] is not None else ""
+        lines.append(
+            f"| {row['page']} | {row['requests_per_second']:,.0f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} "
+            f"| {row['errors']:,} | {row['ratio']:.2f} | {target} | {row['result']} |"
+        )
+    lines += [
+        "",
+        "errors: HTTP 4xx/5xx plus requests wrk gave up on (10 s); a row with any fails. Every GET address is the",
+        "one a browser ends on after redirects, so a healthy page answers 200 only (JSON: status counts per row).",
+        "",
+    ]
+    first, last = (row["requests_per_second"] for row in results["rows"] if row["kind"] == "baseline")
+    if abs(first - last) / max(first, last) > 0.15:
+        lines.append(
+            f"- **Noisy run**: the baseline moved from {first:,.0f} to {last:,.0f} req/s, so something else was "
+            "using the CPUs. Rerun on a quiet machine before trusting ratios near a target."
+        )
+    admin = results["admin_queue"]
+    lines.append(
+        f"- Admin moderation queue, one request at a time ({admin['count']} requests): "
+        f"p50 {admin['p50_ms']:.0f} ms, max {admin['max_ms']:.0f} ms (target < {admin['target_ms']} ms): "
+        f"**{admin['result']}**"
+        + ("" if dataset["approved"] >= 1_000_000 else " (the issue sets it for 1,000,000 stories)")
+    )
+    transfer = results["transfer"]
+    html = transfer["files"][0]
+    sent = "uncompressed" if html["encoding"] == "identity" else html["encoding"]
+    lines.append(
+        f"- Heaviest article page transfer, HTML + CSS + JS as a browser gets them: "
+        f"{transfer['total_bytes'] / 1024:.1f} KB (target < {transfer['target_bytes'] // 1024} KB): "
+        f"**{transfer['result']}**. The HTML is sent {sent} ({html['bytes'] / 1024:.1f} KB; "
+        f"gzip would make it {transfer['html_gzip_would_be_bytes'] / 1024:.1f} KB); "
+        f"{transfer['scripts']} script(s) on the page."
+    )
+    for row in results["rows"]:
+        if row["kind"] == "post":
+            statuses = ", ".join(f"{status}: {count:,}" for status, count in sorted(row["statuses"].items()))
+            lines.append(
+                f"- Share form POST answers: {statuses}. STORY_RATE_LIMIT was {results['story_rate_limit']:,} an "
+                "hour (production: 5), so 302 is a real submission and 429 the rate-limit page; "
+                "the stories it created were deleted afterwards."
+            )
+    return "\n".join(lines)

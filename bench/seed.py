@@ -1,0 +1,167 @@
+"""The benchmark's dataset: stories spread over conditions and side effects, inserted in large batches.
+
+A database that already holds the requested counts is reused as it is, so only the first run
+pays for seeding; a smaller dataset is topped up, a larger or different one is replaced.
+"""
+
+import random
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from stories.models import SideEffect, Story
+
+BATCH = 5_000
+MODERATOR = "bench-moderator"
+
+# Rough shares, most common first, so filters meet both crowded and sparse lists.
+CONDITIONS = {
+    "rheumatoid-arthritis": 30,
+    "crohns-disease": 22,
+    "ulcerative-colitis": 18,
+    "lupus": 10,
+    "organ-transplant": 8,
+    "autoimmune-hepatitis": 5,
+    "other": 7,
+}
+# The tags stories' migration 0002 creates, by slug.
+SIDE_EFFECTS = {
+    "nausea": 30,
+    "tiredness": 25,
+    "infections": 12,
+    "hair-thinning": 10,
+    "low-blood-counts": 8,
+    "liver-problems": 6,
+    "skin-or-sun-sensitivity": 8,
+    "none": 15,
+    "other": 5,
+}
+# How far back stories go: the queue is recent, rejected ones are purged after 90 days.
+AGE_DAYS = {"approved": 5 * 365, "pending": 30, "rejected": 90}
+# The filtered list the benchmark loads: a sparse pair, so a missing index shows.
+FILTER = ("autoimmune-hepatitis", "liver-problems")
+
+SENTENCES = [
+    "I started azathioprine after my consultant explained how it calms the immune system.",
+    "The first few weeks were hard because I felt sick most mornings.",
+    "Taking the tablet with food in the evening made a real difference for me.",
+    "My blood tests were every week at first, then every month, then every three months.",
+    "It took about four months before I noticed my joints were less swollen.",
+    "I was more tired than usual and had to plan my days around it.",
+    "My nurse was always at the end of the phone when I worried about a result.",
+    "I wear a hat and high-factor sun cream every day now, even in winter.",
+    "I caught more colds than before, so I get my flu jab every autumn.",
+    "After a year my flare-ups were much less frequent and I went back to work full time.",
+    "My hair thinned a little, which upset me more than I expected.",
+    "Looking back, I am glad I stuck with it, but it is not for everyone.",
+]
+
+
+def prepare(approved, pending, rejected):
+    wanted = {"approved": approved, "pending": pending, "rejected": rejected}
+    have = {status: Story.objects.filter(status=status).count() for status in wanted}
+    if have == wanted and not Story.objects.exclude(status__in=wanted).exists():
+        print(f"  Reusing the seeded stories: {have}")
+        return have
+    if any(have[status] > wanted[status] for status in wanted):
+        print("  Removing the previous benchmark stories ...")
+        remove_all_stories()
+        have = dict.fromkeys(wanted, 0)
+    tags = SideEffect.objects.filter(slug__in=SIDE_EFFECTS).values_list("pk", "slug")
+    side_effects = [(pk, SIDE_EFFECTS[slug]) for pk, slug in tags]
+    started = timezone.now()
+    with transaction.atomic():
+        for status in wanted:
+            insert_stories(status, wanted[status] - have[status], side_effects)
+    print(f"  Seeded in {(timezone.now() - started).total_seconds():.0f} s")
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:  # tests run in a transaction
+        # Fresh tables have no statistics yet; production's would, after autovacuum.
+        with connection.cursor() as cursor:
+            for model in (Story, Story.side_effects.through):
+                cursor.execute(f'VACUUM ANALYZE "{model._meta.db_table}"')
+    return wanted
+
+
+def remove_all_stories():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Checks deferred by earlier inserts in this transaction would make TRUNCATE refuse.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            # CASCADE empties the side-effect links and reports with them, in one statement.
+            cursor.execute(f'TRUNCATE "{Story._meta.db_table}" RESTART IDENTITY CASCADE')
+    else:
+        Story.objects.all().delete()
+
+
+def insert_stories(status, count, side_effects):
+    if count <= 0:
+        return
+    # A fixed seed: every run at a given size gets the same stories, so runs compare.
+    rng = random.Random(status)
+    Link = Story.side_effects.through
+    effect_ids, effect_weights = zip(*side_effects, strict=True)
+    for start in range(0, count, BATCH):
+        size = min(BATCH, count - start)
+        stories = Story.objects.bulk_create(make_story(status, rng) for _ in range(size))
+        links = []
+        for story in stories:
+            chosen = set(rng.choices(effect_ids, effect_weights, k=rng.randint(0, 3)))
+            links += [Link(story_id=story.pk, sideeffect_id=effect) for effect in chosen]
+        Link.objects.bulk_create(links)
+        print(f"  {status}: {start + size:,} / {count:,}", end="\r", flush=True)
+    print()
+
+
+def make_story(status, rng):
+    now = timezone.now()
+    submitted = now - timedelta(minutes=rng.randint(1, 60 * 24 * AGE_DAYS[status]))
+    text = " ".join(rng.choices(SENTENCES, k=rng.randint(3, 10)))
+    return Story(
+        status=status,
+        title=rng.choice(["", "My first year on azathioprine", "Slow start, good result", "Not for me"]),
+        text=text,
+        original_text=text,
+        display_name=rng.choice(["Anonymous", "Sam", "J.", "A carer in Leeds", "Priya"]),
+        role=rng.choices(list(Story.Role), [4, 1])[0],
+        condition=rng.choices(list(CONDITIONS), list(CONDITIONS.values()))[0],
+        time_on_imuran=rng.choice(list(Story.TimeOnImuran)),
+        age_band=rng.choice(list(Story.AgeBand)),
+        helped_rating=rng.randint(1, 5),
+        ease_rating=rng.randint(1, 5),
+        overall_rating=rng.randint(1, 5),
+        consented_at=submitted,
+        consent_version=settings.STORY_TERMS_VERSION,
+        submitted_at=submitted,
+        decided_at=None if status == "pending" else min(now, submitted + timedelta(hours=rng.randint(2, 72))),
+        reject_reason="dosing" if status == "rejected" else "",
+    )
+
+
+def sample_story():
+    # One from the middle of the list: neither the newest (hot in every cache) nor the oldest.
+    approved = Story.objects.approved().order_by("pk")
+    return approved[approved.count() // 2]
+
+
+def bench_moderator():
+    """A member of the Moderators group with a new random password each run; the admin is loaded as them."""
+    user, _ = User.objects.get_or_create(username=MODERATOR)
+    password = secrets.token_urlsafe(24)
+    user.set_password(password)
+    user.is_staff = user.is_active = True
+    user.save()
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return MODERATOR, password
+
+
+def last_story_pk():
+    return Story.objects.aggregate(last=Max("pk"))["last"] or 0
+
+
+def delete_stories_after(pk):
+    Story.objects.filter(pk__gt=pk).delete()

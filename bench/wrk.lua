@@ -1,0 +1,43 @@
+-- wrk script for `make bench`: counts responses by status and prints one JSON
+-- line that bench/run.py reads. With BENCH_POST_BODY set it sends that form as
+-- a POST (the share form); cookies come from wrk's -H option.
+
+local body = os.getenv("BENCH_POST_BODY")
+if body and body ~= "" then
+   wrk.method = "POST"
+   wrk.body = body
+   wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+end
+
+local threads = {}
+
+function setup(thread)
+   table.insert(threads, thread)
+end
+
+function init(args)
+   statuses = {}
+end
+
+function response(status, headers, body)
+   statuses[status] = (statuses[status] or 0) + 1
+end
+
+function done(summary, latency, requests)
+   local counts = {}
+   for _, thread in ipairs(threads) do
+      for status, n in pairs(thread:get("statuses")) do
+         counts[status] = (counts[status] or 0) + n
+      end
+   end
+   local parts = {}
+   for status, n in pairs(counts) do
+      table.insert(parts, string.format('"%d": %d', status, n))
+   end
+   local errors = summary.errors
+   io.write(string.format(
+      'BENCH_JSON {"requests": %d, "duration_us": %d, "bytes": %d, "p50_us": %d, "p99_us": %d, '
+         .. '"socket_errors": %d, "statuses": {%s}}\n',
+      summary.requests, summary.duration, summary.bytes, latency:percentile(50), latency:percentile(99),
+      errors.connect + errors.read + errors.write + errors.timeout, table.concat(parts, ", ")))
+end

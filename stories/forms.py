@@ -1,0 +1,204 @@
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+
+from imuran_info.forms import AccessibleErrorsMixin
+from stories.models import SideEffect, Story, StoryReport
+from stories.screening import find_flags
+
+STORY_MIN_LENGTH = 100
+STORY_MAX_LENGTH = 5000
+
+
+class PlainTextField(forms.CharField):
+    def to_python(self, value):
+        # Browsers count a line break as one character and send it as two ("\r\n").
+        # Normalise first, so the limit means what the live count showed.
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def rating_field(label):
+    return forms.TypedChoiceField(
+        label=label,
+        choices=Story.RATING_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+class PlainMessagesMixin:
+    """Plain-English messages for the errors Django words technically."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages.setdefault(
+                "null_characters_not_allowed",
+                "Remove the hidden control character (a null byte) from this text, or type it again.",
+            )
+            if isinstance(field, forms.ChoiceField | forms.ModelMultipleChoiceField):
+                field.error_messages["invalid_choice"] = "Choose one of the options listed."
+                field.error_messages["invalid_pk_value"] = "Choose one of the options listed."
+
+
+class StoryForm(PlainMessagesMixin, AccessibleErrorsMixin, forms.ModelForm):
+    text = PlainTextField(
+        label="Your story",
+        min_length=STORY_MIN_LENGTH,
+        max_length=STORY_MAX_LENGTH,
+        help_text="Between 100 and 5,000 characters (about 20 to 800 words). "
+        "Please leave out names, contact details and doses.",
+        widget=forms.Textarea(attrs={"rows": 14, "data-min-length": STORY_MIN_LENGTH}),
+        error_messages={
+            "required": "Enter your story.",
+            "min_length": "Your story must be at least 100 characters. It has %(show_value)d.",
+            "max_length": "Your story must be 5,000 characters or fewer. It has %(show_value)d.",
+        },
+    )
+    helped_rating = rating_field("Did Imuran help?")
+    ease_rating = rating_field("How easy was it to live with?")
+    overall_rating = rating_field("Overall, how would you rate it?")
+    side_effects = forms.ModelMultipleChoiceField(
+        label="Side effects you had",
+        queryset=SideEffect.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    consent_age = forms.BooleanField(
+        label="I am 16 or over",
+        error_messages={"required": "Confirm that you are 16 or over."},
+    )
+    consent_own = forms.BooleanField(
+        label="This is my own experience, or I care for the person it is about and they agree to me sharing it",
+        error_messages={"required": "Confirm that this is your own experience, or shared with agreement."},
+    )
+    consent_publish = forms.BooleanField(
+        label="I agree to my story being published under the story guidelines and the privacy notice",
+        error_messages={"required": "Agree to the story guidelines and privacy notice to send your story."},
+    )
+    # A honeypot: people never see it, simple robots fill it in.
+    website = forms.CharField(
+        label="Leave this empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    class Meta:
+        model = Story
+        fields = [
+            "text",
+            "title",
+            "display_name",
+            "role",
+            "age_band",
+            "condition",
+            "time_on_imuran",
+            "side_effects",
+            "helped_rating",
+            "ease_rating",
+            "overall_rating",
+            "email",
+        ]
+        labels = {
+            "title": "A short title",
+            "display_name": "The name to show",
+            "role": "Who are you?",
+            "age_band": "Age of the person who takes Imuran",
+            "condition": "What is Imuran treating?",
+            "time_on_imuran": "How long has Imuran been taken?",
+            "email": "Your e-mail address",
+        }
+        help_texts = {
+            "title": "For example: \u201cMy first year with Crohn\u2019s\u201d.",
+            "display_name": "A first name or a made-up name. Leave it empty to appear as \u201cAnonymous\u201d.",
+            "email": "Only to tell you whether your story is published. Never shown, never shared, "
+            "deleted once we have told you.",
+        }
+        widgets = {"role": forms.RadioSelect}
+        error_messages = {
+            "title": {"max_length": "Your title must be 120 characters or fewer."},
+            "display_name": {"max_length": "The name must be 50 characters or fewer."},
+            "email": {"invalid": "Enter an e-mail address like name@example.com, or leave it empty."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No maxlength: a browser would silently cut a pasted story; the server explains instead.
+        self.fields["text"].widget.attrs.pop("maxlength", None)
+        self.fields["text"].widget.attrs["data-max-length"] = STORY_MAX_LENGTH
+        self.fields["display_name"].initial = ""
+        self.fields["display_name"].required = False
+        self.fields["role"].choices = Story.Role.choices
+        for name in ["age_band", "condition", "time_on_imuran"]:
+            self.fields[name].choices = [("", "Prefer not to say"), *Story._meta.get_field(name).choices]
+
+    @property
+    def is_spam(self):
+        return bool(self.data.get("website"))
+
+    def clean_display_name(self):
+        return self.cleaned_data["display_name"].strip() or "Anonymous"
+
+    def save(self, *, client_hash):
+        story = super().save(commit=False)
+        story.original_text = story.text
+        story.flags = find_flags(story.text)
+        story.consented_at = timezone.now()
+        story.consent_version = settings.STORY_TERMS_VERSION
+        story.client_hash = client_hash
+        story.save()
+        self.save_m2m()
+        return story
+
+
+class StoryFilterForm(forms.Form):
+    condition = forms.ChoiceField(label="Condition", required=False)
+    side_effect = forms.ModelChoiceField(
+        label="Side effect",
+        queryset=SideEffect.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label="Any side effect",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["condition"].choices = [("", "Any condition"), *Story.Condition.choices]
+
+    def filter(self, stories):
+        self.full_clean()  # an unknown value in the address is simply not applied
+        if condition := self.cleaned_data.get("condition"):
+            stories = stories.filter(condition=condition)
+        if side_effect := self.cleaned_data.get("side_effect"):
+            stories = stories.filter(side_effects=side_effect)
+        return stories
+
+
+class ReportForm(PlainMessagesMixin, AccessibleErrorsMixin, forms.Form):
+    reason = forms.ChoiceField(
+        label="What is wrong with this story?",
+        choices=StoryReport.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what is wrong with this story."},
+    )
+    note = PlainTextField(
+        label="Tell us more",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Up to 1,000 characters. Please do not include your own contact details.",
+        error_messages={"max_length": "Your note must be 1,000 characters or fewer. It has %(show_value)d."},
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.ChoiceField(label="Reason", choices=Story.RejectReason.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label="Note for moderators",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Optional. Never sent to the author.",
+    )

@@ -1,0 +1,104 @@
+"""Home and article pages come from the cache, and change the moment something is published."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+# Cache invalidation runs when the transaction commits; tests run inside one, so
+# they run the commit callbacks explicitly with django_capture_on_commit_callbacks.
+pytestmark = pytest.mark.django_db
+
+
+def test_second_visit_to_an_article_needs_no_database_query(client, make_article, django_assert_num_queries):
+    article = make_article()
+    client.get(article.get_absolute_url())
+
+    with django_assert_num_queries(0):
+        response = client.get(article.get_absolute_url())
+
+    assert response.status_code == 200
+    assert article.title in response.text
+
+
+def test_publishing_a_change_replaces_the_cached_page(client, make_article, django_capture_on_commit_callbacks):
+    article = make_article(body="## What is it?\n\nOld words.")
+    assert "Old words." in client.get(article.get_absolute_url()).text
+    assert article.title in client.get(reverse("home")).text
+
+    article.body = "## What is it?\n\nNew words."
+    article.title = "A new title"
+    article.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.publish(note="Reworded.")
+
+    assert "New words." in client.get(article.get_absolute_url()).text
+    assert "A new title" in client.get(reverse("home")).text
+
+
+def test_saving_a_draft_keeps_serving_the_published_page(client, make_article):
+    article = make_article(body="## What is it?\n\nOld words.")
+    client.get(article.get_absolute_url())
+
+    article.body = "## What is it?\n\nDraft words."
+    article.save()
+
+    assert "Old words." in client.get(article.get_absolute_url()).text
+
+
+def test_unpublishing_removes_the_page_at_once(client, make_article, django_capture_on_commit_callbacks):
+    article = make_article()
+    client.get(article.get_absolute_url())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article.unpublish()
+
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_scheduled_article_appears_on_the_cached_home_page_when_its_time_comes(client, make_article, settings):
+    # The page's lifetime is what is tested; Redis keeps its own clock, which
+    # time_machine cannot move, so this test uses the in-process cache.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    make_article(title="Already live")
+    go_live = timezone.now() + datetime.timedelta(minutes=30)
+    make_article(title="Scheduled section", published_at=go_live)
+    assert "Scheduled section" not in client.get(reverse("home")).text
+
+    with time_machine.travel(go_live + datetime.timedelta(seconds=5)):
+        assert "Scheduled section" in client.get(reverse("home")).text
+
+
+def test_returning_reader_gets_304_not_modified(client, make_article):
+    article = make_article()
+    first = client.get(article.get_absolute_url())
+
+    again = client.get(article.get_absolute_url(), headers={"if-none-match": first["ETag"]})
+
+    assert first.has_header("Last-Modified")
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_a_thank_you_message_is_never_served_to_another_reader(client, make_article):
+    article = make_article()
+    url = reverse("articles:report_problem", args=[article.slug])
+
+    mine = client.post(url, {"kind": "unclear", "message": "Hard to follow."}, follow=True)
+    someone_else = Client().get(article.get_absolute_url())
+
+    assert "An editor will look at the problem you reported" in mine.text
+    assert "An editor will look at the problem you reported" not in someone_else.text
+
+
+def test_logged_in_staff_always_get_a_fresh_page(editor_client, client, make_article):
+    article = make_article()
+    client.get(article.get_absolute_url())
+
+    article.body = "## What is it?\n\nDraft words."
+    article.save()
+
+    assert "Draft preview" in editor_client.get(reverse("articles:preview", args=[article.slug])).text

@@ -1,0 +1,308 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from stories.models import Story, StoryReport
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("stories:list")
+
+
+def days_ago(days):
+    return timezone.now() - datetime.timedelta(days=days)
+
+
+def test_stories_page_lists_approved_stories_newest_first(client, make_story):
+    make_story(title="Older story", submitted_at=days_ago(3))
+    make_story(title="Newer story", submitted_at=days_ago(1))
+
+    text = client.get(LIST_URL).text
+
+    assert text.index("Newer story") < text.index("Older story")
+
+
+@pytest.mark.parametrize("status", [Story.Status.PENDING, Story.Status.REJECTED, Story.Status.WITHDRAWN])
+def test_stories_page_leaves_out_stories_that_are_not_approved(client, make_story, status):
+    make_story(title="Hidden story", status=status)
+
+    assert "Hidden story" not in client.get(LIST_URL).text
+
+
+def test_stories_page_shows_twenty_stories_a_page(client, make_story):
+    for number in range(21):
+        make_story(title=f"Story number {number:02}", submitted_at=days_ago(number))
+
+    first, second = client.get(LIST_URL), client.get(LIST_URL, {"page": 2})
+
+    assert len(first.context["page"]) == 20
+    assert "Story number 20" not in first.text
+    assert "Story number 20" in second.text
+
+
+def test_stories_page_filters_by_condition(client, make_story):
+    make_story(title="About lupus", condition=Story.Condition.LUPUS)
+    make_story(title="About Crohn's", condition=Story.Condition.CROHNS_DISEASE)
+
+    text = client.get(LIST_URL, {"condition": "lupus"}).text
+
+    assert "About lupus" in text
+    assert "About Crohn" not in text
+
+
+def test_stories_page_filters_by_side_effect(client, make_story):
+    make_story(title="Felt sick", side_effects=["nausea"])
+    make_story(title="Felt tired", side_effects=["tiredness"])
+
+    text = client.get(LIST_URL, {"side_effect": "nausea"}).text
+
+    assert "Felt sick" in text
+    assert "Felt tired" not in text
+
+
+def test_condition_and_side_effect_filters_combine(client, make_story):
+    make_story(title="Lupus and nausea", condition=Story.Condition.LUPUS, side_effects=["nausea"])
+    make_story(title="Lupus and tiredness", condition=Story.Condition.LUPUS, side_effects=["tiredness"])
+    make_story(title="Crohn's and nausea", condition=Story.Condition.CROHNS_DISEASE, side_effects=["nausea"])
+
+    text = client.get(LIST_URL, {"condition": "lupus", "side_effect": "nausea"}).text
+
+    assert "Lupus and nausea" in text
+    assert "Lupus and tiredness" not in text
+    assert "Crohn&#x27;s and nausea" not in text
+
+
+def test_page_links_keep_the_filters(client, make_story):
+    for number in range(21):
+        make_story(condition=Story.Condition.LUPUS, side_effects=["nausea"], submitted_at=days_ago(number))
+
+    text = client.get(LIST_URL, {"condition": "lupus", "side_effect": "nausea"}).text
+
+    assert 'href="?condition=lupus&amp;side_effect=nausea&amp;page=2"' in text
+
+
+def test_second_page_of_a_filtered_list_stays_filtered(client, make_story):
+    for number in range(21):
+        make_story(title=f"Lupus {number:02}", condition=Story.Condition.LUPUS, submitted_at=days_ago(number))
+    make_story(title="Crohn's story", submitted_at=days_ago(30))
+
+    response = client.get(LIST_URL, {"condition": "lupus", "page": 2})
+
+    assert [story.title for story in response.context["page"]] == ["Lupus 20"]
+
+
+def test_unknown_filter_values_are_ignored(client, make_story):
+    make_story(title="Any story")
+
+    response = client.get(LIST_URL, {"condition": "cancer", "side_effect": "<script>"})
+
+    assert response.status_code == 200
+    assert "Any story" in response.text
+    assert "<script>" not in response.text
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_stories_page_runs_the_same_few_queries_however_many_stories(
+    client, make_story, django_assert_max_num_queries, count
+):
+    for _ in range(count):
+        make_story(side_effects=["nausea", "tiredness"])
+
+    with django_assert_max_num_queries(4):
+        client.get(LIST_URL)
+
+
+def test_story_page_shows_the_story_with_line_breaks_kept_and_html_escaped(client, make_story):
+    story = make_story(text="First paragraph.\n\nSecond <script>alert(1)</script> paragraph.")
+
+    text = client.get(story.get_absolute_url()).text
+
+    assert "<p>First paragraph.</p>" in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "<script>alert(1)" not in text
+
+
+def test_story_text_is_never_rendered_as_markdown(client, make_story):
+    story = make_story(text="**not bold** and [a link](https://example.com)")
+
+    text = client.get(story.get_absolute_url()).text
+
+    assert "**not bold**" in text
+    assert 'href="https://example.com"' not in text
+
+
+def test_story_page_says_it_is_not_medical_advice_and_links_to_the_article(client, make_story):
+    story = make_story()
+
+    text = client.get(story.get_absolute_url()).text
+
+    assert "one person's experience, not medical advice" in text
+    assert f'href="{reverse("articles:detail", args=["side-effects"])}"' in text
+
+
+def test_story_page_shows_ratings_and_side_effects_in_words(client, make_story):
+    story = make_story(helped_rating=4, side_effects=["hair-thinning"])
+
+    text = client.get(story.get_absolute_url()).text
+
+    assert "4 out of 5" in text
+    assert "Hair thinning" in text
+
+
+@pytest.mark.parametrize("status", [Story.Status.PENDING, Story.Status.REJECTED, Story.Status.WITHDRAWN])
+def test_story_that_is_not_approved_answers_like_any_missing_page(client, make_story, status):
+    story = make_story(title="Not for the public", status=status)
+
+    response = client.get(story.get_absolute_url())
+
+    assert response.status_code == 404
+    assert "We cannot find that page" in response.text
+    assert "Not for the public" not in response.text
+
+
+@pytest.mark.parametrize("status", [Story.Status.PENDING, Story.Status.REJECTED])
+def test_story_that_is_not_approved_cannot_be_reported(client, make_story, status):
+    story = make_story(status=status)
+
+    assert client.get(reverse("stories:report", args=[story.pk])).status_code == 404
+
+
+def test_reader_reports_a_story_which_stays_public(client, make_story):
+    story = make_story()
+
+    response = client.post(
+        reverse("stories:report", args=[story.pk]), {"reason": "advertising", "note": "Sells pills"}, follow=True
+    )
+
+    report = StoryReport.objects.get()
+    assert (report.story, report.reason, report.note, report.resolved) == (story, "advertising", "Sells pills", False)
+    assert "A moderator will read this story again" in response.text
+    assert client.get(story.get_absolute_url()).status_code == 200
+
+
+def test_report_without_a_reason_is_shown_again_with_the_note_kept(client, make_story):
+    story = make_story()
+
+    response = client.post(reverse("stories:report", args=[story.pk]), {"note": "Something odd here"})
+
+    assert "Choose what is wrong with this story." in response.text
+    assert "Something odd here" in response.text
+    assert not StoryReport.objects.exists()
+
+
+def test_sixth_report_in_an_hour_gets_the_429_page(client, make_story):
+    story = make_story()
+    url = reverse("stories:report", args=[story.pk])
+    for _ in range(5):
+        client.post(url, {"reason": "other"})
+
+    assert client.post(url, {"reason": "other"}).status_code == 429
+    assert StoryReport.objects.count() == 5
+
+
+def test_private_fields_never_appear_on_any_public_page(client, make_story):
+    story = make_story(
+        title="Public title",
+        text="The published text, as a moderator edited it. " * 3,
+        original_text="PRIVATE-ORIGINAL the author first wrote this",
+        email="private-address@example.org",
+        client_hash="PRIVATEHASH0123456789",
+        flags=[{"kind": "phone", "match": "PRIVATE-FLAG-MATCH", "start": 0, "end": 1}],
+        moderator_note="PRIVATE-MODERATOR-NOTE",
+        reject_reason=Story.RejectReason.ADVERTISING,
+    )
+    story.report(reason="other", note="PRIVATE-REPORT-NOTE")
+    public_pages = [
+        reverse("home"),
+        LIST_URL,
+        story.get_absolute_url(),
+        reverse("stories:report", args=[story.pk]),
+        reverse("django.contrib.sitemaps.views.sitemap"),
+    ]
+
+    for url in public_pages:
+        text = client.get(url).text
+        for private in [
+            "PRIVATE-ORIGINAL",
+            "private-address@example.org",
+            "PRIVATEHASH",
+            "PRIVATE-FLAG-MATCH",
+            "PRIVATE-MODERATOR-NOTE",
+            "PRIVATE-REPORT-NOTE",
+            "It advertises something",
+            story.token,
+        ]:
+            assert private not in text, (url, private)
+
+
+def test_home_page_shows_the_three_latest_stories_and_a_share_link(client, make_story):
+    for number in range(4):
+        make_story(title=f"Home story {number}", submitted_at=days_ago(number))
+
+    text = client.get(reverse("home")).text
+
+    assert "Home story 0" in text and "Home story 2" in text
+    assert "Home story 3" not in text
+    assert f'href="{reverse("stories:share")}"' in text
+
+
+@pytest.mark.parametrize("url_name", ["home", "about", "stories:list", "stories:guidelines", "stories:privacy"])
+def test_every_page_links_to_sharing_a_story_and_to_the_privacy_notice(client, url_name):
+    text = client.get(reverse(url_name)).text
+
+    assert f'<li class="nav-cta"><a href="{reverse("stories:share")}">Share your experience</a></li>' in text
+    assert f'href="{reverse("stories:privacy")}"' in text
+    assert f'href="{reverse("stories:guidelines")}"' in text
+
+
+def test_guidelines_and_privacy_pages_show_the_version_authors_agree_to(client, settings):
+    for url_name in ["stories:guidelines", "stories:privacy"]:
+        text = client.get(reverse(url_name)).text
+
+        assert f"Version {settings.STORY_TERMS_VERSION}." in text
+
+
+def test_privacy_notice_states_the_retention_period(client, settings):
+    text = client.get(reverse("stories:privacy")).text
+
+    assert f"we delete them {settings.STORY_RETENTION_DAYS} days after the decision" in text
+
+
+def test_sitemap_lists_story_pages_and_approved_stories_only(client, make_story):
+    public = make_story()
+    pending = make_story(status=Story.Status.PENDING)
+
+    text = client.get(reverse("django.contrib.sitemaps.views.sitemap")).text
+
+    assert f"http://testserver{public.get_absolute_url()}</loc>" in text
+    assert f"http://testserver{pending.get_absolute_url()}</loc>" not in text
+    for url_name in ["stories:list", "stories:share", "stories:guidelines", "stories:privacy"]:
+        assert f"http://testserver{reverse(url_name)}</loc>" in text
+
+
+def test_cached_home_page_shows_a_story_as_soon_as_it_is_approved(
+    client, make_article, make_story, moderator, django_capture_on_commit_callbacks
+):
+    make_article()  # with nothing published the home page is never cached
+    story = make_story(title="Just approved", status=Story.Status.PENDING)
+    assert "Just approved" not in client.get(reverse("home")).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        story.approve(by=moderator)
+
+    assert "Just approved" in client.get(reverse("home")).text
+
+
+def test_cached_home_page_drops_a_story_as_soon_as_it_is_withdrawn(
+    client, make_article, make_story, django_capture_on_commit_callbacks
+):
+    make_article()
+    story = make_story(title="Soon withdrawn")
+    assert "Soon withdrawn" in client.get(reverse("home")).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        story.withdraw()
+
+    assert "Soon withdrawn" not in client.get(reverse("home")).text
