@@ -8,7 +8,8 @@ from django.urls import reverse
 from articles.models import Article
 from bench import seed
 from bench.client import Client, FormInputs, server_times, transfer_size
-from stories.models import SideEffect
+from stories.models import SideEffect, Story
+from stories.pagination import Position
 
 CONTENT_TARGET = 0.8  # home and articles: share of the baseline's requests per second
 STORIES_TARGET, STORIES_TARGET_AT_1M = 0.5, 0.4
@@ -69,9 +70,15 @@ def story_pages(dataset):
     list_path = reverse("stories:list")
     deep_page = min(2000, max(1, -(-dataset["approved"] // STORIES_PER_PAGE)))
     condition, side_effect = seed.FILTER
+    # The list pages by position (keyset), not number: page N starts after the
+    # story that ends page N - 1, exactly the address its "Older stories" link has.
+    deep_path = list_path
+    if deep_page > 1:
+        last_of_previous = Story.objects.approved().newest_first()[(deep_page - 1) * STORIES_PER_PAGE - 1]
+        deep_path = f"{list_path}?before={Position.of(last_of_previous)}"
     return [
         Page("stories list", list_path, target=target),
-        Page(f"stories list page {deep_page}", f"{list_path}?page={deep_page}", target=target),
+        Page(f"stories list page {deep_page}", deep_path, target=target),
         Page("stories filtered", f"{list_path}?condition={condition}&side_effect={side_effect}", target=target),
         Page("story", seed.sample_story().get_absolute_url(), target=target),
     ]

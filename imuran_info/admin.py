@@ -1,9 +1,11 @@
 import datetime
 
 from django.contrib import admin
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from stories.models import Story
 
 REVIEW_WARNING_DAYS = 30
 
@@ -22,4 +24,7 @@ class ImuranAdminSite(admin.AdminSite):
         if user.has_perm("articles.change_article"):
             soon = timezone.localdate() + datetime.timedelta(days=REVIEW_WARNING_DAYS)
             reminders["reviews_due"] = Article.objects.filter(next_review_due__lte=soon).order_by("next_review_due")
+        if user.has_perm("stories.moderate_story"):
+            reminders["pending_stories"] = Story.objects.filter(status=Story.Status.PENDING).count()
+            reminders["moderation_queue_url"] = reverse("admin:stories_story_changelist")
         return reminders

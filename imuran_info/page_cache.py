@@ -52,7 +52,8 @@ def seconds_until(moment, default=PAGE_TIMEOUT):
 
 
 def _page_key(version, path):
-    return f"public-page:{version}:{path}"
+    # Hashed: a query string may be long or hold characters a cache key must not.
+    return f"public-page:{version}:{hashlib.blake2b(path.encode(), digest_size=16).hexdigest()}"
 
 
 def _cached_page(path):

@@ -3,6 +3,7 @@ import smtplib
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
@@ -15,6 +16,7 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from imuran_info.page_cache import public_content_changed
 from stories.admin_filters import HasFlagsFilter, OpenReportsFilter, QueueFilter, open_reports_of
 from stories.emails import email_decision
 from stories.forms import RejectForm
@@ -237,6 +239,12 @@ class StoryAdmin(admin.ModelAdmin):
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    def save_model(self, request, story, form, change):
+        super().save_model(request, story, form, change)
+        if story.status == Story.Status.APPROVED:
+            # A redaction of a published story must replace the cached public pages.
+            public_content_changed()
+
     def response_change(self, request, story):
         if "_approve" not in request.POST and "_reject" not in request.POST:
             return super().response_change(request, story)
@@ -248,7 +256,10 @@ class StoryAdmin(admin.ModelAdmin):
         return redirect("admin:stories_story_changelist")
 
     def changelist_view(self, request, extra_context=None):
-        counts = dict(Story.objects.order_by().values_list("status").annotate(Count("id")))
+        # Grouping a million stories by status takes a fifth of a second: the
+        # published/rejected totals may be five minutes old, the queue's is exact.
+        counts = cache.get_or_set(STATUS_COUNTS_KEY, _status_counts, timeout=300)
+        counts[Story.Status.PENDING] = Story.objects.filter(status=Story.Status.PENDING).count()
         oldest = Story.objects.filter(status=Story.Status.PENDING).oldest_first().values_list("submitted_at")[:1]
         queue = {
             "counts": [(value, label, counts.get(value, 0)) for value, label in Story.Status.choices],
@@ -256,6 +267,13 @@ class StoryAdmin(admin.ModelAdmin):
             "reported": StoryReport.objects.filter(resolved=False).values("story").distinct().count(),
         }
         return super().changelist_view(request, {**(extra_context or {}), "queue": queue})
+
+
+STATUS_COUNTS_KEY = "admin:story-status-counts"
+
+
+def _status_counts():
+    return dict(Story.objects.order_by().values_list("status").annotate(Count("id")))
 
 
 def _flatten(fields):

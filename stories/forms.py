@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from imuran_info.forms import AccessibleErrorsMixin
@@ -156,24 +157,27 @@ class StoryForm(PlainMessagesMixin, AccessibleErrorsMixin, forms.ModelForm):
 
 class StoryFilterForm(forms.Form):
     condition = forms.ChoiceField(label="Condition", required=False)
-    side_effect = forms.ModelChoiceField(
-        label="Side effect",
-        queryset=SideEffect.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label="Any side effect",
-    )
+    side_effect = forms.ChoiceField(label="Side effect", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # One query gives both the choices and the ids to filter by.
+        tags = list(SideEffect.objects.values_list("slug", "name", "pk"))
+        self.side_effect_ids = {slug: pk for slug, _, pk in tags}
         self.fields["condition"].choices = [("", "Any condition"), *Story.Condition.choices]
+        self.fields["side_effect"].choices = [("", "Any side effect"), *((slug, name) for slug, name, _ in tags)]
 
     def filter(self, stories):
         self.full_clean()  # an unknown value in the address is simply not applied
         if condition := self.cleaned_data.get("condition"):
             stories = stories.filter(condition=condition)
         if side_effect := self.cleaned_data.get("side_effect"):
-            stories = stories.filter(side_effects=side_effect)
+            # EXISTS on the link table's (story, tag) index, rather than a join that
+            # the database would have to sort again to keep the newest-first order.
+            links = Story.side_effects.through.objects.filter(
+                story_id=OuterRef("pk"), sideeffect_id=self.side_effect_ids[side_effect]
+            )
+            stories = stories.filter(Exists(links))
         return stories
 
 

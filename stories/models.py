@@ -32,6 +32,10 @@ class StoryQuerySet(models.QuerySet):
         # The one definition of "public". Views, the sitemap and the home page all use it.
         return self.filter(status=Story.Status.APPROVED)
 
+    def public_fields(self):
+        # Lists never need the private columns, nor the submitted original.
+        return self.defer("original_text", "email", "client_hash", "flags", "moderator_note", "consent_version")
+
     def newest_first(self):
         return self.order_by("-submitted_at", "-id")
 

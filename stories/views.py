@@ -1,24 +1,37 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from imuran_info.page_cache import PAGE_TIMEOUT, cached_public_page, content_version
 from stories import throttle
 from stories.forms import ReportForm, StoryFilterForm, StoryForm
 from stories.models import Story
+from stories.pagination import Position, StoryPage
 
 STORIES_PER_PAGE = 20
 
 
+@cached_public_page
 def story_list(request):
     filter_form = StoryFilterForm(request.GET)
-    stories = filter_form.filter(Story.objects.approved().newest_first().prefetch_related("side_effects"))
-    page = Paginator(stories, STORIES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "stories/story_list.html", {"filter_form": filter_form, "page": page})
+    stories = filter_form.filter(Story.objects.approved().public_fields().prefetch_related("side_effects"))
+    page = StoryPage(
+        stories,
+        STORIES_PER_PAGE,
+        before=Position.parse(request.GET.get("before")),
+        after=Position.parse(request.GET.get("after")),
+    )
+    # Counting a million stories is slow: count each filter once per change of public content.
+    filters = filter_form.cleaned_data
+    count_key = f"story-count:{content_version()}:{filters.get('condition', '')}:{filters.get('side_effect', '')}"
+    total = cache.get_or_set(count_key, stories.count, timeout=PAGE_TIMEOUT)
+    return render(request, "stories/story_list.html", {"filter_form": filter_form, "page": page, "total": total})
 
 
+@cached_public_page
 def story_detail(request, pk):
     # Anything not approved answers exactly like a page that never existed.
     story = get_object_or_404(Story.objects.approved().prefetch_related("side_effects"), pk=pk)

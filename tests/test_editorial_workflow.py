@@ -253,3 +253,20 @@ def test_article_model_refuses_nothing_silently_when_published_twice(make_articl
 
     assert article.publications.count() == 2
     assert Article.objects.published().filter(pk=article.pk).exists()
+
+
+def test_admin_index_shows_moderators_how_many_stories_wait(moderator_client, make_story):
+    make_story(status="pending")
+    make_story(status="pending")
+    make_story(status="approved")
+
+    text = moderator_client.get(reverse("admin:index")).text
+
+    assert "2 stories waiting" in text
+    assert "Article reviews due" not in text
+
+
+def test_admin_index_shows_editors_no_story_queue(editor_client, make_story):
+    make_story(status="pending")
+
+    assert "stories waiting" not in editor_client.get(reverse("admin:index")).text

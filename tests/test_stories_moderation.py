@@ -401,3 +401,18 @@ def test_moderator_resolves_a_report_in_the_report_list(moderator_client, make_s
     assert listing.status_code == 200
     report.refresh_from_db()
     assert report.resolved
+
+
+def test_redacting_a_published_story_updates_its_cached_public_page(
+    moderator_client, client, make_story, django_capture_on_commit_callbacks
+):
+    story = make_story(text="I take it with my breakfast. Call me on 07700 900123 any time. " * 3)
+    assert "07700 900123" in client.get(story.get_absolute_url()).text
+    form = moderator_client.get(reverse("admin:stories_story_change", args=[story.pk])).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "side_effects"}
+    data |= {"text": "I take it with my breakfast. " * 6, "reports-TOTAL_FORMS": 0, "reports-INITIAL_FORMS": 0}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moderator_client.post(reverse("admin:stories_story_change", args=[story.pk]), data)
+
+    assert "07700 900123" not in client.get(story.get_absolute_url()).text

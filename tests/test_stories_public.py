@@ -1,4 +1,6 @@
 import datetime
+import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -31,15 +33,57 @@ def test_stories_page_leaves_out_stories_that_are_not_approved(client, make_stor
     assert "Hidden story" not in client.get(LIST_URL).text
 
 
+def older_stories_link(response):
+    link = re.search(r'rel="next" href="([^"]+)"', response.text)
+    return html.unescape(link.group(1)) if link else None
+
+
 def test_stories_page_shows_twenty_stories_a_page(client, make_story):
     for number in range(21):
         make_story(title=f"Story number {number:02}", submitted_at=days_ago(number))
 
-    first, second = client.get(LIST_URL), client.get(LIST_URL, {"page": 2})
+    first = client.get(LIST_URL)
+    second = client.get(LIST_URL + older_stories_link(first))
 
-    assert len(first.context["page"]) == 20
+    assert first.text.count('class="story-card"') == 20
     assert "Story number 20" not in first.text
     assert "Story number 20" in second.text
+    assert "Story number 19" not in second.text
+    assert older_stories_link(second) is None
+
+
+def test_older_stories_link_pages_through_stories_with_the_same_time(client, make_story):
+    same_moment = days_ago(1)
+    for number in range(25):
+        make_story(title=f"Twin {number:02}", submitted_at=same_moment)
+
+    first = client.get(LIST_URL)
+    second = client.get(LIST_URL + older_stories_link(first))
+
+    titles = re.findall(r"Twin \d\d", first.text) + re.findall(r"Twin \d\d", second.text)
+    assert sorted(set(titles)) == [f"Twin {number:02}" for number in range(25)]
+    assert len(titles) == 25  # none shown twice, none skipped
+
+
+def test_newer_stories_link_goes_back_to_the_previous_page(client, make_story):
+    for number in range(45):
+        make_story(title=f"Story number {number:02}", submitted_at=days_ago(number))
+    first = client.get(LIST_URL)
+    second = client.get(LIST_URL + older_stories_link(first))
+
+    newer = re.search(r'rel="prev" href="([^"]+)"', second.text).group(1)
+    back = client.get(LIST_URL + html.unescape(newer))
+
+    assert re.findall(r"Story number \d\d", back.text) == re.findall(r"Story number \d\d", first.text)
+
+
+def test_a_broken_page_position_in_the_address_shows_the_newest_stories(client, make_story):
+    make_story(title="The newest story")
+
+    response = client.get(LIST_URL, {"before": "not-a-position"})
+
+    assert response.status_code == 200
+    assert "The newest story" in response.text
 
 
 def test_stories_page_filters_by_condition(client, make_story):
@@ -78,9 +122,9 @@ def test_page_links_keep_the_filters(client, make_story):
     for number in range(21):
         make_story(condition=Story.Condition.LUPUS, side_effects=["nausea"], submitted_at=days_ago(number))
 
-    text = client.get(LIST_URL, {"condition": "lupus", "side_effect": "nausea"}).text
+    response = client.get(LIST_URL, {"condition": "lupus", "side_effect": "nausea"})
 
-    assert 'href="?condition=lupus&amp;side_effect=nausea&amp;page=2"' in text
+    assert older_stories_link(response).startswith("?condition=lupus&side_effect=nausea&before=")
 
 
 def test_second_page_of_a_filtered_list_stays_filtered(client, make_story):
@@ -88,7 +132,8 @@ def test_second_page_of_a_filtered_list_stays_filtered(client, make_story):
         make_story(title=f"Lupus {number:02}", condition=Story.Condition.LUPUS, submitted_at=days_ago(number))
     make_story(title="Crohn's story", submitted_at=days_ago(30))
 
-    response = client.get(LIST_URL, {"condition": "lupus", "page": 2})
+    first = client.get(LIST_URL, {"condition": "lupus"})
+    response = client.get(LIST_URL + older_stories_link(first))
 
     assert [story.title for story in response.context["page"]] == ["Lupus 20"]
 
