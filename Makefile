@@ -10,10 +10,10 @@ DEV_ENV = DJANGO_DEBUG=true DJANGO_SECRET_KEY="$$(cat $(DEV_KEY_FILE))"
 SERVE_ENV = DJANGO_DEBUG=false DJANGO_HTTPS=false DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_SECRET_KEY="$$(cat $(DEV_KEY_FILE))"
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint format demo bench
+.PHONY: help run serve test lint format demo bench bench-multiprocess
 
 help: ## List the commands
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-19s %s\n", $$1, $$2}'
 
 $(VENV)/.runtime-installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt
 $(DEV_KEY_FILE):
 	$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
-run: $(VENV)/.runtime-installed $(DEV_KEY_FILE) ## Set up and run the site on http://127.0.0.1:$(PORT) with SQLite
+run: $(VENV)/.runtime-installed $(DEV_KEY_FILE) ## Set up and run the site on http://127.0.0.1:8000 with SQLite (PORT=... for another)
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py load_initial_content
 	@echo ""
@@ -57,6 +57,9 @@ format: $(VENV)/.dev-installed ## Reformat the code with ruff
 bench: $(VENV)/.runtime-installed $(DEV_KEY_FILE) ## Benchmark every page, PostgreSQL + Redis (BENCH_ARGS="--stories 1000000")
 	@command -v wrk >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk)
 	$(SERVE_ENV) $(PY) -m bench.run $(BENCH_ARGS)
+
+bench-multiprocess: $(VENV)/.runtime-installed $(DEV_KEY_FILE) ## Two gunicorn workers, one Redis: a publish and the rate limit reach both
+	$(SERVE_ENV) $(PY) -m bench.multiprocess
 
 demo: $(VENV)/.runtime-installed $(DEV_KEY_FILE) ## Development only: fill the moderation queue with sample stories
 	$(DEV_ENV) $(PY) manage.py migrate --noinput

@@ -138,3 +138,12 @@ def test_problem_report_without_a_message_is_shown_again_with_the_error_and_the_
     assert 'aria-describedby="id_message_error' in response.text
     assert 'value="unclear" required id="id_kind_1" checked' in response.text
     assert ProblemReport.objects.count() == 0
+
+
+def test_about_page_says_who_publishes_how_articles_are_checked_and_how_stories_are_moderated(client):
+    text = client.get(reverse("about")).text
+
+    assert "No advertising" in text or "no advertising" in text
+    assert "How are the articles checked?" in text
+    assert "How are patients' stories checked?" in text
+    assert "Report a problem with this page" in text
