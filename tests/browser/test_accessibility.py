@@ -1,0 +1,191 @@
+import re
+from types import SimpleNamespace
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from articles.management.commands.load_initial_content import CONTENT_DIR, parse_content_file
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+# WCAG 2.0, 2.1 and 2.2 at levels A and AA: the rules axe tags for them.
+WCAG_A_AND_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# axe-playwright-python injects its bundled axe.min.js with page.evaluate(), a
+# DevTools call the page's Content Security Policy does not apply to, so the
+# pages are checked under the very policy patients get; no bypass_csp needed.
+AXE = Axe()
+
+ARTICLE_SLUGS = sorted(parse_content_file(path)[0]["slug"] for path in CONTENT_DIR.glob("*.md"))
+
+
+def address(path, status=200):
+    def visit(page, site):
+        # A wrong address would check the (accessible) 404 page instead of the one meant.
+        assert page.goto(path(site)).status == status
+
+    return visit
+
+
+def submit_empty(path, button):
+    def visit(page, site):
+        address(path)(page, site)
+        page.get_by_role("button", name=button).click()
+        expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+
+    return visit
+
+
+def next_page(path):
+    def visit(page, site):
+        address(path)(page, site)
+        # rel="next" is the one thing every kind of pagination link shares.
+        page.locator('main a[rel="next"]').click()
+        page.wait_for_load_state()
+
+    return visit
+
+
+# Every kind of page a patient can reach, each in the state that matters.
+PAGES = {
+    "home": address(lambda site: reverse("home")),
+    **{
+        f"article {slug}": address(lambda site, slug=slug: reverse("articles:detail", args=[slug]))
+        for slug in ARTICLE_SLUGS
+    },
+    "report a problem with an article": address(lambda site: reverse("articles:report_problem", args=["overview"])),
+    "report a problem, errors shown": submit_empty(
+        lambda site: reverse("articles:report_problem", args=["overview"]), "Send report"
+    ),
+    "about": address(lambda site: reverse("about")),
+    "stories": address(lambda site: reverse("stories:list")),
+    "stories filtered, next page": next_page(
+        lambda site: reverse("stories:list") + "?condition=crohns-disease&side_effect=tiredness"
+    ),
+    "story": address(lambda site: site.story.get_absolute_url()),
+    "share form": address(lambda site: reverse("stories:share")),
+    "share form, errors shown": submit_empty(lambda site: reverse("stories:share"), "Send my story"),
+    "thank-you": address(lambda site: reverse("stories:thanks", args=[site.pending.token])),
+    "status, waiting": address(lambda site: site.pending.get_status_url()),
+    "status, published": address(lambda site: site.story.get_status_url()),
+    "withdraw": address(lambda site: reverse("stories:withdraw", args=[site.story.token])),
+    "report a story": address(lambda site: reverse("stories:report", args=[site.story.pk])),
+    "report a story, errors shown": submit_empty(
+        lambda site: reverse("stories:report", args=[site.story.pk]), "Send report"
+    ),
+    "story guidelines": address(lambda site: reverse("stories:guidelines")),
+    "privacy notice": address(lambda site: reverse("stories:privacy")),
+    "page not found": address(lambda site: "/no-such-page/", status=404),
+}
+
+
+@pytest.fixture
+def site(articles, make_story):
+    details = {"side_effects": ["tiredness", "nausea"], "age_band": "25-34", "helped_rating": 4, "overall_rating": 3}
+    # 21 matching stories: the filtered list has a second page, with pagination links.
+    stories = [make_story(title=f"Living with Crohn's, part {n}", **details) for n in range(1, 22)]
+    return SimpleNamespace(story=stories[0], pending=make_story(status="pending", title="Waiting for a decision"))
+
+
+def assert_no_wcag_violations(page):
+    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": WCAG_A_AND_AA}})
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+@pytest.mark.parametrize("visit", PAGES.values(), ids=PAGES.keys())
+def test_page_has_no_wcag_violations_on_a_desktop_screen(page, site, visit):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    visit(page, site)
+
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    assert_no_wcag_violations(page)
+
+
+@pytest.mark.parametrize("visit", PAGES.values(), ids=PAGES.keys())
+def test_page_has_no_wcag_violations_and_no_sideways_scrolling_at_320px(page, site, visit):
+    page.set_viewport_size({"width": 320, "height": 640})
+    visit(page, site)
+
+    # WCAG 1.4.10 Reflow, which axe does not measure: nothing wider than the screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_no_wcag_violations(page)
+
+
+# --- The share form with the keyboard alone -------------------------------------
+
+STORY = (
+    "I have taken azathioprine for lupus for three years. I use the keyboard because of my hands, "
+    "and I wanted to tell others that the regular blood tests are easier than they sound."
+)
+
+
+def is_focused(locator):
+    return locator.evaluate("element => element === document.activeElement")
+
+
+def tab_to(page, target, presses=80):
+    """Press Tab until the target has focus; every stop on the way must show where focus is."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => {
+                const element = document.activeElement;
+                const style = getComputedStyle(element);
+                return {
+                    label: element.labels?.[0]?.textContent.trim() || element.textContent.trim().slice(0, 40),
+                    visible: element.matches(":focus-visible")
+                        && (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0
+                            || style.boxShadow !== "none"),
+                };
+            }"""
+        )
+        assert focused["visible"], f"Focus is not visible on {focused['label']!r}"
+        assert focused["label"] != "Leave this empty", "The honeypot field must never take keyboard focus"
+        if is_focused(target):
+            return
+    raise AssertionError(f"Tab never reached {target}")
+
+
+def test_patient_shares_a_story_with_the_keyboard_alone(page, transactional_db):
+    page.goto(reverse("stories:share"))
+
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+    page.keyboard.press("Enter")
+    tab_to(page, page.get_by_label("Your story"))
+    page.keyboard.type(STORY)
+    tab_to(page, page.get_by_role("radio", name="I take Imuran"))
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_role("checkbox", name="Tiredness"))
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_role("button", name="Send my story"))
+    page.keyboard.press("Enter")
+
+    # Nothing ticked yet: the summary of problems takes focus and links to each field.
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(page.get_by_label("Your story")).to_have_value(STORY)
+    consent = page.get_by_role("checkbox", name="I am 16 or over")
+    expect(consent).to_have_accessible_description(re.compile("Confirm that you are 16 or over"))
+    tab_to(page, summary.get_by_role("link", name=re.compile("^I am 16 or over")))
+    page.keyboard.press("Enter")
+    expect(consent).to_be_focused()
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_role("checkbox", name="This is my own experience"))
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_role("checkbox", name="I agree to my story being published"))
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_role("button", name="Send my story"))
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for sharing your story")
+
+
+def test_problems_with_a_report_about_an_article_take_focus_so_they_are_read_first(page, articles):
+    page.goto(reverse("articles:report_problem", args=["overview"]))
+
+    page.get_by_role("button", name="Send report").click()
+
+    expect(page.get_by_role("alert")).to_be_focused()
+    expect(page.get_by_role("textbox", name="Tell us more")).to_have_accessible_description(re.compile("required"))

@@ -1,0 +1,230 @@
+import json
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.urls import reverse
+from django.utils import timezone
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "imuran.example.org"
+
+# Runs in a child process with the production environment (DEBUG off, HTTPS on
+# by default), fills a fresh database, and reports the headers of every page.
+HEADER_PROBE = """
+import json
+import xml.etree.ElementTree as ET
+from urllib.parse import urlsplit
+
+import django
+from django.conf import settings
+
+django.setup()
+# collectstatic is not run here; the headers do not depend on hashed file names.
+settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from stories.models import Story
+
+call_command("migrate", verbosity=0)
+call_command("load_initial_content", verbosity=0)
+client = Client(HTTP_HOST="%(host)s", raise_request_exception=False)
+story = {"text": "A story long enough to be accepted by the form. " * 4, "consent_age": "on",
+         "consent_own": "on", "consent_publish": "on"}
+thanks = client.post(reverse("stories:share"), story, secure=True)["Location"]
+shared = Story.objects.get()
+shared.approve(by=None)
+sitemap = ET.fromstring(client.get("/sitemap.xml", secure=True).content)
+paths = [urlsplit(loc.text).path for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+paths += ["/no-such-page/", "/admin/login/", "/robots.txt", "/sitemap.xml", thanks, shared.get_status_url(),
+          shared.get_absolute_url(), reverse("stories:report", args=[shared.pk])]
+def seen(response):
+    return {":status": response.status_code, **response.headers}
+
+pages = {path: seen(client.get(path, secure=True)) for path in paths}
+pages["form with errors"] = seen(client.post(reverse("stories:share"), {}, secure=True))
+plain_http = client.get("/")
+print(json.dumps({"pages": pages, "plain_http": [plain_http.status_code, plain_http.get("Location")]}))
+"""
+
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory):
+    database = tmp_path_factory.mktemp("production") / "db.sqlite3"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "imuran_info.settings",
+        "DJANGO_SECRET_KEY": "a-production-like-secret-key-" + "k3Pz" * 12,
+        "DJANGO_ALLOWED_HOSTS": HOST,
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", HEADER_PROBE % {"host": HOST}],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def pages_where(production, is_wrong):
+    return {path: headers for path, headers in production["pages"].items() if is_wrong(headers)}
+
+
+def csp_directives(headers):
+    policy = headers.get("Content-Security-Policy", "")
+    return {name: values for name, *values in (part.split() for part in policy.split(";") if part.strip())}
+
+
+def test_production_answers_every_page_in_the_sitemap_and_the_private_story_pages(production):
+    statuses = {path: headers[":status"] for path, headers in production["pages"].items()}
+
+    assert any(path.startswith("/articles/") for path in statuses)
+    assert any(path.startswith("/stories/status/") for path in statuses)
+    assert statuses.pop("/no-such-page/") == 404
+    assert set(statuses.values()) == {200}
+
+
+def test_production_redirects_plain_http_to_https(production):
+    status, location = production["plain_http"]
+
+    assert status == 301
+    assert location == f"https://{HOST}/"
+
+
+def test_every_page_has_a_script_policy_without_unsafe_inline_or_eval(production):
+    def weak_scripts(headers):
+        directives = csp_directives(headers)
+        scripts = directives.get("script-src", directives.get("default-src"))
+        return not scripts or {"'unsafe-inline'", "'unsafe-eval'", "*"} & set(scripts)
+
+    assert pages_where(production, weak_scripts) == {}
+
+
+def test_every_page_forbids_objects_base_tags_and_framing_by_other_sites(production):
+    def loose(headers):
+        directives = csp_directives(headers)
+        return (
+            directives.get("frame-ancestors") != ["'none'"]
+            or directives.get("object-src") != ["'none'"]
+            or directives.get("base-uri") != ["'none'"]
+            or headers.get("X-Frame-Options") != "DENY"
+        )
+
+    assert pages_where(production, loose) == {}
+
+
+def test_every_page_tells_browsers_to_use_https_for_a_year_with_subdomains(production):
+    def no_hsts(headers):
+        hsts = headers.get("Strict-Transport-Security", "")
+        max_age = next((int(part.split("=")[1]) for part in hsts.split(";") if part.strip().startswith("max-age")), 0)
+        return max_age < 31536000 or "includeSubDomains" not in hsts
+
+    assert pages_where(production, no_hsts) == {}
+
+
+def test_every_page_stops_content_sniffing(production):
+    assert pages_where(production, lambda headers: headers.get("X-Content-Type-Options") != "nosniff") == {}
+
+
+def test_every_page_sends_only_the_origin_as_referrer_to_other_sites(production):
+    policy = "strict-origin-when-cross-origin"
+
+    assert pages_where(production, lambda headers: headers.get("Referrer-Policy") != policy) == {}
+
+
+def test_every_page_isolates_its_window_from_other_origins(production):
+    assert pages_where(production, lambda headers: headers.get("Cross-Origin-Opener-Policy") != "same-origin") == {}
+
+
+def test_every_page_turns_off_camera_microphone_and_location(production):
+    def allows_devices(headers):
+        policy = headers.get("Permissions-Policy", "")
+        return not all(f"{feature}=()" in policy for feature in ("camera", "microphone", "geolocation"))
+
+    assert pages_where(production, allows_devices) == {}
+
+
+# --- Admin login lockout (django-axes) -----------------------------------------
+
+PASSWORD = "the right password for this editor"
+LOGIN_URL = reverse("admin:login")
+
+
+@pytest.fixture
+def staff(db, settings):
+    # These tests log in dozens of times; a fast hasher keeps them quick and the
+    # lockout does not depend on which hasher checks the password.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return User.objects.create_user("editor", "editor@example.org", PASSWORD, is_staff=True)
+
+
+def log_in(client, username, password):
+    return client.post(LOGIN_URL, {"username": username, "password": password, "next": "/admin/"})
+
+
+def fail_logins(client, times, username="editor"):
+    return [log_in(client, username, "a wrong password") for _ in range(times)]
+
+
+def test_wrong_password_shows_the_login_form_again_with_an_error(client, staff):
+    response = log_in(client, "editor", "a wrong password")
+
+    assert response.status_code == 200
+    assert "Please enter the correct username and password" in response.text
+
+
+def test_one_failure_fewer_than_the_limit_still_lets_the_editor_log_in(client, staff):
+    fail_logins(client, settings.AXES_FAILURE_LIMIT - 1)
+
+    response = log_in(client, "editor", PASSWORD)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+
+
+def test_reaching_the_failure_limit_answers_with_the_lockout_page(client, staff):
+    *_, last = fail_logins(client, settings.AXES_FAILURE_LIMIT)
+
+    assert last.status_code == 429
+    assert "Too many failed logins" in last.text
+    assert "Wait 15 minutes" in last.text
+
+
+def test_locked_out_editor_cannot_log_in_even_with_the_right_password(client, staff):
+    fail_logins(client, settings.AXES_FAILURE_LIMIT)
+
+    response = log_in(client, "editor", PASSWORD)
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_lockout_of_one_user_name_leaves_other_editors_able_to_log_in(client, staff):
+    User.objects.create_user("colleague", "colleague@example.org", PASSWORD, is_staff=True)
+    fail_logins(client, settings.AXES_FAILURE_LIMIT)
+
+    assert log_in(client, "colleague", PASSWORD).status_code == 302
+
+
+def test_lockout_ends_after_the_cool_off_time(client, staff):
+    fail_logins(client, settings.AXES_FAILURE_LIMIT)
+
+    with time_machine.travel(timezone.now() + settings.AXES_COOLOFF_TIME + timedelta(seconds=1)):
+        response = log_in(client, "editor", PASSWORD)
+
+    assert response.status_code == 302
