@@ -6,19 +6,20 @@ Nothing here downloads a browser: the tests use /usr/bin/chromium or do not run.
 import io
 import os
 import re
+import threading
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connections
+from pytest_django.live_server_helper import LiveServer
 
 # The live server answers from a thread of this process while Playwright's sync
 # API runs an event loop in the main thread; without this, Django refuses every
 # ORM call the tests make from that thread as "unsafe from an async context".
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-# The only server the browser ever talks to.
-os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -73,6 +74,35 @@ def pytest_runtest_makereport(item, call):
         except Exception:  # noqa: BLE001, S112 (a closed page has nothing to show; keep the real failure)
             continue
         report.sections.append(("screenshot", str(path)))
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    # With SQLite the test database lives in memory, and every request thread of
+    # the live server shares its one connection: two requests at once (a page and
+    # the favicon, say) break each other's transactions ("no such savepoint").
+    lock = threading.Lock()
+
+    def set_app(self, application):
+        def one_at_a_time(environ, start_response):
+            with self.lock:
+                response = application(environ, start_response)
+                try:
+                    return list(response)
+                finally:
+                    response.close()
+
+        super().set_app(one_at_a_time)
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    # The only server the browser ever talks to.
+    server = LiveServer("127.0.0.1", start=False)
+    if server.thread.connections_override:
+        server.thread.server_class = OneRequestAtATimeServer
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
