@@ -52,6 +52,14 @@ def _flatten(tokens):
         yield from _flatten(token["children"])
 
 
+def _drop_form_ids(tag, attribute, value):
+    # Heading ids are for the contents list; an "id_..." would collide with the
+    # admin's own form fields when the preview is shown inside the change form.
+    if attribute == "id" and value.startswith("id_"):
+        return None
+    return value
+
+
 def sanitise(unsafe_html):
     return nh3.clean(
         unsafe_html,
@@ -60,6 +68,7 @@ def sanitise(unsafe_html):
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
+        attribute_filter=_drop_form_ids,
     )
 
 

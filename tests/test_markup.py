@@ -47,3 +47,10 @@ def test_normal_markdown_keeps_headings_lists_tables_links_and_emphasis(client, 
     assert "<ol>" in text
     assert "<td>Checks your bone marrow</td>" in text
     assert '<a href="https://www.nhs.uk/medicines/azathioprine/" rel="noopener noreferrer">the NHS page</a>' in text
+
+
+def test_a_heading_cannot_take_the_id_of_an_admin_form_field(editor_client):
+    response = editor_client.post("/markdownx/markdownify/", {"content": '<h2 id="id_body">Title</h2>'})
+
+    assert 'id="id_body"' not in response.text
+    assert "Title" in response.text
