@@ -61,21 +61,30 @@ def make_article(db):
     return make
 
 
-def _staff_user(username, group_name=None):
-    user = User.objects.create_user(username, f"{username}@example.org", "a long test password 123", is_staff=True)
-    if group_name:
-        user.groups.add(Group.objects.get(name=group_name))
-    return user
+STAFF_PASSWORD = "a long test password 123"
 
 
 @pytest.fixture
-def editor(db):
-    return _staff_user("editor", "Editors")
+def staff_user(db):
+    """Makes a staff member in one of the groups the migrations create."""
+
+    def make(username, group_name=None):
+        user = User.objects.create_user(username, f"{username}@example.org", STAFF_PASSWORD, is_staff=True)
+        if group_name:
+            user.groups.add(Group.objects.get(name=group_name))
+        return user
+
+    return make
 
 
 @pytest.fixture
-def publisher(db):
-    return _staff_user("publisher", "Publishers")
+def editor(staff_user):
+    return staff_user("editor", "Editors")
+
+
+@pytest.fixture
+def publisher(staff_user):
+    return staff_user("publisher", "Publishers")
 
 
 @pytest.fixture
@@ -125,8 +134,8 @@ def article_form():
 
 
 @pytest.fixture
-def staff_without_permissions(db):
-    return _staff_user("plainstaff")
+def staff_without_permissions(staff_user):
+    return staff_user("plainstaff")
 
 
 def _logged_in(user):
@@ -198,8 +207,8 @@ def story_form():
 
 
 @pytest.fixture
-def moderator(db):
-    return _staff_user("moderator", "Moderators")
+def moderator(staff_user):
+    return staff_user("moderator", "Moderators")
 
 
 @pytest.fixture

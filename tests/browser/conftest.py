@@ -10,11 +10,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connections
 from pytest_django.live_server_helper import LiveServer
+
+from tests.conftest import STAFF_PASSWORD
 
 # The live server answers from a thread of this process while Playwright's sync
 # API runs an event loop in the main thread; without this, Django refuses every
@@ -33,7 +34,6 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 MISSING_CHROMIUM = f"Browser tests need Debian's Chromium at {CHROMIUM}: run `apt-get install chromium` (as root)."
-PASSWORD = "a long browser test password 123"
 
 
 def running_in_ci():
@@ -163,36 +163,17 @@ def articles(transactional_db):
 
 
 @pytest.fixture
-def staff_user(transactional_db, settings):
-    # The hasher is not what these tests check; the default one costs a second a login.
+def staff_user(transactional_db, settings, staff_user):
+    # The same staff as every test (tests/conftest.py), in a database the live
+    # server's thread can see. The hasher is not what these tests check; the
+    # default one costs a second a login.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-    def make(username, group_name):
-        user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, is_staff=True)
-        user.groups.add(Group.objects.get(name=group_name))
-        return user
-
-    return make
-
-
-@pytest.fixture
-def editor(staff_user):
-    return staff_user("editor", "Editors")
-
-
-@pytest.fixture
-def publisher(staff_user):
-    return staff_user("publisher", "Publishers")
-
-
-@pytest.fixture
-def moderator(staff_user):
-    return staff_user("moderator", "Moderators")
+    return staff_user
 
 
 def log_in_to_admin(page, user):
     page.goto("/admin/login/")
     page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("button", name="Log out").wait_for()
