@@ -32,14 +32,17 @@ def markdown(results):
     ]
     for row in results["rows"]:
         target = f"≥ {row['target']:.1f}" if row["target"] is not None else ""
+        name = row["page"] + (f" ({row['distinct_paths']:,} addresses)" if row.get("distinct_paths", 1) > 1 else "")
         lines.append(
-            f"| {row['page']} | {row['requests_per_second']:,.0f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} "
+            f"| {name} | {row['requests_per_second']:,.0f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} "
             f"| {row['errors']:,} | {row['ratio']:.2f} | {target} | {row['result']} |"
         )
     lines += [
         "",
         "errors: HTTP 4xx/5xx plus requests wrk gave up on (10 s); a row with any fails. Every GET address is the",
         "one a browser ends on after redirects, so a healthy page answers 200 only (JSON: status counts per row).",
+        "Rows marked uncached walk that many different addresses, so nearly every request misses the page cache:",
+        "they show what PostgreSQL and rendering cost, and have no target of their own.",
         "",
     ]
     first, last = (row["requests_per_second"] for row in results["rows"] if row["kind"] == "baseline")

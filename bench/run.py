@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -150,10 +151,15 @@ def wrk(url, seconds, args, page):
     command += ["--duration", f"{seconds}s", "--timeout", "10s", "--script", str(ROOT / "bench" / "wrk.lua")]
     for header in (f"Accept-Encoding: {BROWSER_ENCODINGS}", *page.headers):
         command += ["--header", header]
-    environment = {**os.environ, "BENCH_POST_BODY": page.post_body}
-    completed = subprocess.run(
-        [*command, url], capture_output=True, text=True, check=True, env=environment, timeout=seconds + 60
-    )
+    environment = {**os.environ, "BENCH_POST_BODY": page.post_body, "BENCH_PATHS_FILE": ""}
+    with tempfile.NamedTemporaryFile("w", suffix=".txt") as paths:
+        if page.paths:
+            paths.write("\n".join(page.paths) + "\n")
+            paths.flush()
+            environment["BENCH_PATHS_FILE"] = paths.name
+        completed = subprocess.run(
+            [*command, url], capture_output=True, text=True, check=True, env=environment, timeout=seconds + 60
+        )
     line = next(line for line in completed.stdout.splitlines() if line.startswith("BENCH_JSON "))
     return json.loads(line.removeprefix("BENCH_JSON "))
 
@@ -173,6 +179,7 @@ def measure(page, base_url, args):
         "page": page.name,
         "kind": page.kind,
         "path": page.path,
+        "distinct_paths": len(page.paths) or 1,
         "requests": raw["requests"],
         "requests_per_second": raw["requests"] / (raw["duration_us"] / 1e6),
         "p50_ms": raw["p50_us"] / 1000,

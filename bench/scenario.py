@@ -1,6 +1,8 @@
 """What the benchmark loads, with issue 7's targets: every public page, the admin queue, the share form."""
 
-from dataclasses import dataclass
+import itertools
+import random
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -17,16 +19,20 @@ ADMIN_QUEUE_TARGET_MS = 300
 TRANSFER_TARGET_BYTES = 50 * 1024
 ADMIN_QUEUE_SAMPLES = 20
 STORIES_PER_PAGE = 20  # issue 3
+# Addresses for the rows that miss the page cache: enough that wrk rarely asks for one twice.
+UNCACHED_SAMPLE = 20_000
 
 
 @dataclass
 class Page:
     name: str
     path: str
-    kind: str = "page"  # "baseline", "page", "admin" or "post"
+    kind: str = "page"  # "baseline", "page", "uncached", "admin" or "post"
     target: float | None = None
     headers: tuple = ()
     post_body: str = ""
+    # When set, wrk walks these addresses instead of loading `path` over and over.
+    paths: list = field(default_factory=list)
 
 
 @dataclass
@@ -46,6 +52,7 @@ def build(base_url, dataset, moderator):
     pages += story_pages(dataset)
     for page in pages:
         page.path = final_path(reader, page.path)
+    pages += uncached_story_pages()
 
     moderator_client = Client(base_url)
     moderator_client.log_in_to_admin(reverse("admin:login"), *moderator)
@@ -81,6 +88,28 @@ def story_pages(dataset):
         Page(f"stories list page {deep_page}", deep_path, target=target),
         Page("stories filtered", f"{list_path}?condition={condition}&side_effect={side_effect}", target=target),
         Page("story", seed.sample_story().get_absolute_url(), target=target),
+    ]
+
+
+def uncached_story_pages():
+    """Stories and list pages that are each asked for about once: what the page cache cannot help.
+
+    No target: the issue's targets are for the pages above. These rows show what
+    rendering costs with PostgreSQL doing the work, so a slow query cannot hide behind the cache.
+    """
+    rng = random.Random(7)
+    approved = Story.objects.approved()
+    story_ids = list(approved.values_list("pk", flat=True))
+    story_ids = rng.sample(story_ids, min(UNCACHED_SAMPLE, len(story_ids)))
+    stories = [reverse("stories:detail", args=[pk]) for pk in story_ids]
+    # The last story of every page is where the next page starts ("Older stories").
+    rows = approved.newest_first().values_list("submitted_at", "pk").iterator(chunk_size=10_000)
+    ends = [Position(at, pk) for at, pk in itertools.islice(rows, STORIES_PER_PAGE - 1, None, STORIES_PER_PAGE)]
+    list_path = reverse("stories:list")
+    pages = [f"{list_path}?before={end}" for end in rng.sample(ends, min(UNCACHED_SAMPLE, len(ends)))]
+    return [
+        Page("story, uncached", stories[0] if stories else list_path, kind="uncached", paths=stories),
+        Page("stories list any page, uncached", pages[0] if pages else list_path, kind="uncached", paths=pages),
     ]
 
 

@@ -1,6 +1,8 @@
 -- wrk script for `make bench`: counts responses by status and prints one JSON
 -- line that bench/run.py reads. With BENCH_POST_BODY set it sends that form as
--- a POST (the share form); cookies come from wrk's -H option.
+-- a POST (the share form); cookies come from wrk's -H option. With
+-- BENCH_PATHS_FILE set it walks the addresses in that file (one per line), each
+-- thread from its own random starting point, so few pages are asked for twice.
 
 local body = os.getenv("BENCH_POST_BODY")
 if body and body ~= "" then
@@ -9,14 +11,35 @@ if body and body ~= "" then
    wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 end
 
+local paths = nil
+local paths_file = os.getenv("BENCH_PATHS_FILE")
+if paths_file and paths_file ~= "" then
+   paths = {}
+   for line in io.lines(paths_file) do
+      table.insert(paths, line)
+   end
+end
+
 local threads = {}
 
 function setup(thread)
    table.insert(threads, thread)
+   thread:set("thread_number", #threads)
 end
 
 function init(args)
    statuses = {}
+   if paths then
+      math.randomseed(os.time() * 1000 + thread_number)
+      next_path = math.random(#paths)
+   end
+end
+
+if paths then
+   function request()
+      next_path = next_path % #paths + 1
+      return wrk.format(nil, paths[next_path])
+   end
 end
 
 function response(status, headers, body)

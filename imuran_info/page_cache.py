@@ -3,13 +3,23 @@
 Every cached page is stored under the current "content version". Anything that
 changes what the public sees (publishing, unpublishing, a story decision) calls
 public_content_changed(), which moves the version on: every process sharing the
-cache (Redis in production) stops serving the old pages at once.
+cache (Redis in production) stops serving the old pages.
+
+Each process also keeps its own copy of the pages it served last, and asks the
+shared cache for the version at most once every PAGE_CACHE_RECHECK_SECONDS. A
+hit then needs no network at all, which is what lets a cached page keep up with
+a view that does nothing (issue 7). The price is bounded: after a change made
+through another process, this one may serve the old page for up to that many
+seconds. The process that made the change sees it at once.
 """
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
@@ -18,26 +28,79 @@ from django.utils.http import http_date
 
 VERSION_KEY = "public-pages:version"
 PAGE_TIMEOUT = 60 * 60
+# Pages each process keeps; at about 25 KB a page that is at most ~12 MB a process.
+LOCAL_PAGES = 500
 
-# The version this process saw last. A cache hit then costs one round trip:
-# the version and the page under that version are fetched together.
-_seen_version = None
+
+class ProcessCopy:
+    """The content version this process saw last, when it asked, and its most recently served pages."""
+
+    def __init__(self):
+        # The development server and the browser tests' live server answer in threads.
+        self._lock = threading.Lock()
+        self.forget()
+
+    def forget(self):
+        with self._lock:
+            self.version = None
+            self._checked_at = float("-inf")
+            self._pages = OrderedDict()
+
+    def known_version(self):
+        """The version, if it was confirmed recently enough to trust without asking."""
+        if time.monotonic() - self._checked_at < settings.PAGE_CACHE_RECHECK_SECONDS:
+            return self.version
+        return None
+
+    def saw(self, version):
+        with self._lock:
+            if version != self.version:
+                self._pages.clear()  # every page of the old version is out of date
+            self.version, self._checked_at = version, time.monotonic()
+
+    def page(self, version, path):
+        with self._lock:
+            page = self._pages.get(path) if version == self.version else None
+            if page is None:
+                return None
+            if page[-1] <= time.time():  # a page may expire early, e.g. when an article is scheduled
+                del self._pages[path]
+                return None
+            self._pages.move_to_end(path)
+            return page
+
+    def keep(self, version, path, page):
+        with self._lock:
+            if version != self.version:
+                return
+            self._pages[path] = page
+            self._pages.move_to_end(path)
+            if len(self._pages) > LOCAL_PAGES:
+                self._pages.popitem(last=False)
+
+
+process_copy = ProcessCopy()
 
 
 def content_version():
-    version = cache.get(VERSION_KEY)
+    version = process_copy.known_version()
     if version is None:
-        # A fresh cache starts from the clock, so it never reuses an old number.
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
         version = cache.get(VERSION_KEY)
+        if version is None:
+            # A fresh cache starts from the clock, so it never reuses an old number.
+            cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+            version = cache.get(VERSION_KEY)
+        process_copy.saw(version)
     return version
 
 
 def _bump():
     try:
-        cache.incr(VERSION_KEY)
+        version = cache.incr(VERSION_KEY)
     except ValueError:
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+        version = time.time_ns()
+        cache.set(VERSION_KEY, version, timeout=None)
+    process_copy.saw(version)
 
 
 def public_content_changed():
@@ -53,18 +116,36 @@ def seconds_until(moment, default=PAGE_TIMEOUT):
 
 def _page_key(version, path):
     # Hashed: a query string may be long or hold characters a cache key must not.
-    return f"public-page:{version}:{hashlib.blake2b(path.encode(), digest_size=16).hexdigest()}"
+    # "v2" is the layout of the stored tuple: change it with the layout, so a
+    # deploy never reads pages an older release stored.
+    return f"public-page:v2:{version}:{hashlib.blake2b(path.encode(), digest_size=16).hexdigest()}"
 
 
 def _cached_page(path):
-    global _seen_version
-    guess = _seen_version
-    found = cache.get_many([VERSION_KEY, _page_key(guess, path)]) if guess is not None else {}
-    version = found.get(VERSION_KEY) or content_version()
-    _seen_version = version
-    if version == guess:
-        return version, found.get(_page_key(version, path))
-    return version, cache.get(_page_key(version, path))
+    """The current version and the page for path under it (None if not cached)."""
+    version = process_copy.known_version()
+    if version is None and process_copy.version is not None:
+        # Time to confirm the version. If this process lacks the page, ask for
+        # it too, under the version it last saw: one round trip either way.
+        guess = process_copy.version
+        page = process_copy.page(guess, path)
+        keys = [VERSION_KEY] if page is not None else [VERSION_KEY, _page_key(guess, path)]
+        found = cache.get_many(keys)
+        if VERSION_KEY in found:
+            process_copy.saw(found[VERSION_KEY])
+        if found.get(VERSION_KEY) == guess:
+            if page is None:
+                page = found.get(_page_key(guess, path))
+                if page is not None:
+                    process_copy.keep(guess, path, page)
+            return guess, page
+    version = content_version()
+    page = process_copy.page(version, path)
+    if page is None:
+        page = cache.get(_page_key(version, path))
+        if page is not None:
+            process_copy.keep(version, path, page)
+    return version, page
 
 
 def cached_public_page(view):
@@ -80,9 +161,10 @@ def cached_public_page(view):
         # message ("Thank you...") must never be served to someone else.
         if request.method != "GET" or request.user.is_authenticated or len(get_messages(request)):
             return view(request, *args, **kwargs)
-        version, cached = _cached_page(request.get_full_path())
+        path = request.get_full_path()
+        version, cached = _cached_page(path)
         if cached is not None:
-            content, content_type, etag, rendered_at = cached
+            content, content_type, etag, rendered_at, _ = cached
             response = HttpResponse(content, content_type=content_type)
         else:
             response = view(request, *args, **kwargs)
@@ -92,8 +174,9 @@ def cached_public_page(view):
             etag = f'"{hashlib.blake2b(content, digest_size=16).hexdigest()}"'
             timeout = getattr(response, "cache_timeout", PAGE_TIMEOUT)
             if timeout > 0:
-                page = (content, response["Content-Type"], etag, rendered_at)
-                cache.set(_page_key(version, request.get_full_path()), page, timeout)
+                page = (content, response["Content-Type"], etag, rendered_at, rendered_at + timeout)
+                cache.set(_page_key(version, path), page, timeout)
+                process_copy.keep(version, path, page)
         # With these, ConditionalGetMiddleware answers a returning reader's
         # browser with a 304 instead of the whole page.
         response["ETag"] = etag

@@ -130,6 +130,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each process keeps its own copy of hot public pages and asks the shared cache
+# whether public content changed at most this often (imuran_info/page_cache.py).
+# So a change made through one process reaches the others within this many seconds.
+PAGE_CACHE_RECHECK_SECONDS = float(os.environ.get("PAGE_CACHE_RECHECK_SECONDS", "1"))
 
 # --- Accounts and login -----------------------------------------------------
 

@@ -7,6 +7,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article, Reference
+from imuran_info.page_cache import process_copy
 
 
 def pytest_configure(config):
@@ -20,12 +21,23 @@ def pytest_configure(config):
     }
 
 
+def _clear_caches():
+    # The shared cache, and this process's own copy of pages (imuran_info/page_cache.py).
+    cache.clear()
+    process_copy.forget()
+
+
+@pytest.fixture
+def clear_caches():
+    return _clear_caches
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     # Page caches and rate limits must not leak from one test into the next.
-    cache.clear()
+    _clear_caches()
     yield
-    cache.clear()
+    _clear_caches()
 
 
 @pytest.fixture

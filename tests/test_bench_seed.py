@@ -1,7 +1,8 @@
 import pytest
 
-from bench import seed
+from bench import scenario, seed
 from stories.models import Story
+from stories.pagination import Position
 
 pytestmark = pytest.mark.django_db
 
@@ -32,3 +33,21 @@ def test_bench_seeder_replaces_a_bigger_dataset():
     seed.prepare(approved=10, pending=1, rejected=1)
 
     assert counts() == {"approved": 10, "pending": 1, "rejected": 1}
+
+
+def test_benchmark_rows_that_miss_the_cache_ask_for_real_pages_each_a_different_one(client):
+    seed.prepare(approved=45, pending=3, rejected=2)
+    newest_first = list(Story.objects.approved().newest_first())
+
+    stories, lists = scenario.uncached_story_pages()
+
+    assert len(set(stories.paths)) == 45
+    assert set(lists.paths) == {
+        f"/stories/?before={Position.of(newest_first[19])}",
+        f"/stories/?before={Position.of(newest_first[39])}",
+    }
+    for path in [*stories.paths[:3], *lists.paths]:
+        assert client.get(path).status_code == 200
+    second_page = client.get(f"/stories/?before={Position.of(newest_first[19])}").text
+    assert newest_first[20].get_absolute_url() in second_page
+    assert newest_first[19].get_absolute_url() not in second_page

@@ -1,12 +1,19 @@
-"""Home and article pages come from the cache, and change the moment something is published."""
+"""Home and article pages come from the cache, and change the moment something is published.
+
+Other processes see a change within PAGE_CACHE_RECHECK_SECONDS (see imuran_info/page_cache.py)."""
 
 import datetime
+import time
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+
+from articles.models import Article
+from imuran_info.page_cache import LOCAL_PAGES, VERSION_KEY, ProcessCopy
 
 # Cache invalidation runs when the transaction commits; tests run inside one, so
 # they run the commit callbacks explicitly with django_capture_on_commit_callbacks.
@@ -102,3 +109,53 @@ def test_logged_in_staff_always_get_a_fresh_page(editor_client, client, make_art
     article.save()
 
     assert "Draft preview" in editor_client.get(reverse("articles:preview", args=[article.slug])).text
+
+
+def _another_process_publishes():
+    # What a publish through another worker leaves in the shared cache: a new version.
+    cache.incr(VERSION_KEY)
+
+
+def test_between_rechecks_a_reader_gets_this_process_copy_without_asking_the_shared_cache(
+    client, make_article, settings
+):
+    settings.PAGE_CACHE_RECHECK_SECONDS = 60
+    article = make_article(body="## What is it?\n\nOld words.")
+    client.get(article.get_absolute_url())
+    Article.objects.filter(pk=article.pk).update(live={**article.live, "body_html": "<p>New words.</p>"})
+
+    _another_process_publishes()
+
+    # The bounded staleness the setting allows: the old page, until the next recheck.
+    assert "Old words." in client.get(article.get_absolute_url()).text
+
+
+def test_a_change_published_through_another_process_is_served_once_the_version_is_rechecked(
+    client, make_article, settings
+):
+    article = make_article(body="## What is it?\n\nOld words.")
+    client.get(article.get_absolute_url())
+    Article.objects.filter(pk=article.pk).update(live={**article.live, "body_html": "<p>New words.</p>"})
+    settings.PAGE_CACHE_RECHECK_SECONDS = 0  # the recheck is due
+
+    _another_process_publishes()
+
+    page = client.get(article.get_absolute_url()).text
+    assert "New words." in page
+    assert "Old words." not in page
+
+
+def test_each_process_keeps_only_its_most_recently_served_pages():
+    copy = ProcessCopy()
+    copy.saw(1)
+    far_future = time.time() + 3600
+    for number in range(LOCAL_PAGES + 1):
+        copy.keep(1, f"/stories/{number}/", (b"page", "text/html", '"etag"', 0.0, far_future))
+    copy.page(1, "/stories/1/")  # served again: now among the most recent
+
+    copy.keep(1, "/stories/new/", (b"page", "text/html", '"etag"', 0.0, far_future))
+
+    assert copy.page(1, "/stories/0/") is None
+    assert copy.page(1, "/stories/2/") is None
+    assert copy.page(1, "/stories/1/") is not None
+    assert copy.page(1, "/stories/new/") is not None

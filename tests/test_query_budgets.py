@@ -4,7 +4,6 @@ Measured on the first, uncached view: a cached page runs none.
 """
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -40,11 +39,15 @@ def site(db, make_story):
     return with_stories
 
 
-def queries_for(client, url):
-    cache.clear()
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return len(context.captured_queries)
+@pytest.fixture
+def queries_for(clear_caches):
+    def count(client, url):
+        clear_caches()
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url).status_code == 200
+        return len(context.captured_queries)
+
+    return count
 
 
 def page_urls(story):
@@ -58,7 +61,7 @@ def page_urls(story):
 
 
 @pytest.mark.parametrize("page", BUDGETS)
-def test_public_page_runs_the_same_small_number_of_queries_with_3_or_300_stories(client, site, page):
+def test_public_page_runs_the_same_small_number_of_queries_with_3_or_300_stories(client, site, queries_for, page):
     few = queries_for(client, page_urls(site(3))[page])
     many = queries_for(client, page_urls(site(300))[page])
 
@@ -66,7 +69,7 @@ def test_public_page_runs_the_same_small_number_of_queries_with_3_or_300_stories
     assert many <= BUDGETS[page]
 
 
-def test_admin_moderation_queue_runs_at_most_12_queries_with_3_or_300_stories(moderator_client, site):
+def test_admin_moderation_queue_runs_at_most_12_queries_with_3_or_300_stories(moderator_client, site, queries_for):
     site(3)
     few = queries_for(moderator_client, reverse("admin:stories_story_changelist"))
     site(300)
