@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
+from django.views.decorators.cache import cache_page
 from django.views.generic import TemplateView
 from django.views.static import serve
 
 from articles import editor_views
 from imuran_info import views
-from imuran_info.sitemaps import sitemaps
+from imuran_info.sitemaps import SITEMAP_CACHE_SECONDS, sitemaps
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,7 +16,19 @@ urlpatterns = [
     path("stories/", include("stories.urls")),
     path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
+    # For crawlers only, and up to 10,000 addresses a page: an hour old is fresh enough.
+    path(
+        "sitemap.xml",
+        cache_page(SITEMAP_CACHE_SECONDS)(sitemap_views.index),
+        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        cache_page(SITEMAP_CACHE_SECONDS)(sitemap_views.sitemap),
+        {"sitemaps": sitemaps},
+        name="sitemap-section",
+    ),
     # markdownx's own URLs are open to anyone; these wrap its views for editors only.
     path("markdownx/markdownify/", editor_views.markdown_preview, name="markdownx_markdownify"),
     path("markdownx/upload/", editor_views.image_upload, name="markdownx_upload"),

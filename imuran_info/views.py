@@ -50,6 +50,6 @@ def server_error(request):
 
 
 def robots_txt(request):
-    sitemap_url = request.build_absolute_uri(reverse("django.contrib.sitemaps.views.sitemap"))
+    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /markdownx/", f"Sitemap: {sitemap_url}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

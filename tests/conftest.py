@@ -1,4 +1,5 @@
 import datetime
+import xml.etree.ElementTree as ET
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -226,3 +227,22 @@ def moderator(staff_user):
 @pytest.fixture
 def moderator_client(moderator):
     return _logged_in(moderator)
+
+
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+@pytest.fixture
+def sitemap_addresses(client):
+    """Every address a crawler finds by starting at /sitemap.xml (an index of sitemaps)."""
+
+    # Only ever our own sitemap, rendered by the test client: no untrusted XML.
+    def crawl():
+        index = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314
+        addresses = []
+        for sitemap in index.iter(f"{SITEMAP_NS}loc"):
+            page = ET.fromstring(client.get(sitemap.text.removeprefix("http://testserver")).content)  # noqa: S314
+            addresses += [loc.text for loc in page.iter(f"{SITEMAP_NS}loc")]
+        return addresses
+
+    return crawl

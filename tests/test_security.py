@@ -44,10 +44,14 @@ story = {"text": "A story long enough to be accepted by the form. " * 4, "consen
 thanks = client.post(reverse("stories:share"), story, secure=True)["Location"]
 shared = Story.objects.get()
 shared.approve(by=None)
-sitemap = ET.fromstring(client.get("/sitemap.xml", secure=True).content)
-paths = [urlsplit(loc.text).path for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
-paths += ["/no-such-page/", "/admin/login/", "/robots.txt", "/sitemap.xml", thanks, shared.get_status_url(),
-          shared.get_absolute_url(), reverse("stories:report", args=[shared.pk])]
+def locations(path):
+    found = ET.fromstring(client.get(path, secure=True).content)
+    return [urlsplit(loc.text).path for loc in found.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+
+sitemaps = locations("/sitemap.xml")
+paths = [path for sitemap in sitemaps for path in locations(sitemap)]
+paths += ["/no-such-page/", "/admin/login/", "/robots.txt", "/sitemap.xml", *sitemaps, thanks,
+          shared.get_status_url(), shared.get_absolute_url(), reverse("stories:report", args=[shared.pk])]
 def seen(response):
     return {":status": response.status_code, **response.headers}
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from imuran_info.sitemaps import StorySitemap
 from stories.models import Story, StoryReport
 
 pytestmark = pytest.mark.django_db
@@ -264,7 +265,8 @@ def test_private_fields_never_appear_on_any_public_page(client, make_story):
         LIST_URL,
         story.get_absolute_url(),
         reverse("stories:report", args=[story.pk]),
-        reverse("django.contrib.sitemaps.views.sitemap"),
+        reverse("sitemap"),
+        reverse("sitemap-section", args=["stories"]),
     ]
 
     for url in public_pages:
@@ -315,16 +317,46 @@ def test_privacy_notice_states_the_retention_period(client, settings):
     assert f"we delete them {settings.STORY_RETENTION_DAYS} days after the decision" in text
 
 
-def test_sitemap_lists_story_pages_and_approved_stories_only(client, make_story):
+def test_sitemap_lists_story_pages_and_approved_stories_only(sitemap_addresses, make_story):
     public = make_story()
     pending = make_story(status=Story.Status.PENDING)
 
-    text = client.get(reverse("django.contrib.sitemaps.views.sitemap")).text
+    addresses = sitemap_addresses()
 
-    assert f"http://testserver{public.get_absolute_url()}</loc>" in text
-    assert f"http://testserver{pending.get_absolute_url()}</loc>" not in text
+    assert f"http://testserver{public.get_absolute_url()}" in addresses
+    assert f"http://testserver{pending.get_absolute_url()}" not in addresses
     for url_name in ["stories:list", "stories:share", "stories:guidelines", "stories:privacy"]:
-        assert f"http://testserver{reverse(url_name)}</loc>" in text
+        assert f"http://testserver{reverse(url_name)}" in addresses
+
+
+def test_sitemap_index_lists_every_page_of_stories_when_they_fill_more_than_one(
+    client, sitemap_addresses, make_story, monkeypatch
+):
+    monkeypatch.setattr(StorySitemap, "limit", 2)
+    stories = [make_story(title=f"Story {number}", submitted_at=days_ago(10 - number)) for number in range(5)]
+
+    index = client.get(reverse("sitemap")).text
+    addresses = sitemap_addresses()
+
+    section = f"http://testserver{reverse('sitemap-section', args=['stories'])}"
+    assert f"<loc>{section}</loc>" in index
+    assert f"<loc>{section}?p=2</loc>" in index
+    assert f"<loc>{section}?p=3</loc>" in index
+    assert f"{section}?p=4" not in index
+    assert client.get(reverse("sitemap-section", args=["stories"]), {"p": 4}).status_code == 404
+    # Each story once, oldest first: a new approval only ever changes the last page.
+    expected = [f"http://testserver{story.get_absolute_url()}" for story in stories]
+    assert [address for address in addresses if address in expected] == expected
+
+
+def test_sitemap_index_dates_the_stories_by_the_latest_approval(client, make_story):
+    make_story(decided_at=days_ago(3))
+    make_story(decided_at=days_ago(1))
+    make_story(status=Story.Status.PENDING)
+
+    index = client.get(reverse("sitemap")).text
+
+    assert f"<lastmod>{days_ago(1).date().isoformat()}" in index
 
 
 def test_cached_home_page_shows_a_story_as_soon_as_it_is_approved(
