@@ -7,6 +7,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.management.commands.load_initial_content import CONTENT_DIR, parse_content_file
+from stories.models import Story
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -157,6 +158,11 @@ def test_patient_shares_a_story_with_the_keyboard_alone(page, transactional_db):
     page.keyboard.type(STORY)
     tab_to(page, page.get_by_role("radio", name="I take Imuran"))
     page.keyboard.press("Space")
+    # A closed dropdown takes type-ahead: the first letters pick the option.
+    condition = page.get_by_label("What is Imuran treating?")
+    tab_to(page, condition)
+    page.keyboard.type("Ulcer")
+    expect(condition.locator("option:checked")).to_have_text("Ulcerative colitis")
     tab_to(page, page.get_by_role("checkbox", name="Tiredness"))
     page.keyboard.press("Space")
     tab_to(page, page.get_by_role("button", name="Send my story"))
@@ -180,6 +186,9 @@ def test_patient_shares_a_story_with_the_keyboard_alone(page, transactional_db):
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for sharing your story")
+    story = Story.objects.get()
+    assert (story.role, story.condition) == (Story.Role.PATIENT, Story.Condition.ULCERATIVE_COLITIS)
+    assert list(story.side_effects.values_list("slug", flat=True)) == ["tiredness"]
 
 
 def test_problems_with_a_report_about_an_article_take_focus_so_they_are_read_first(page, articles):
