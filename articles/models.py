@@ -3,6 +3,8 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Subquery
 from django.db.models.functions import Now
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
@@ -207,3 +209,10 @@ class ProblemReport(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.article}"
+
+
+@receiver(post_delete, sender=Article)
+def forget_pages_that_showed_a_deleted_article(sender, instance, **kwargs):
+    # A signal, not delete(): the admin deletes in bulk through the queryset.
+    if instance.status == Article.Status.PUBLISHED:
+        public_content_changed()

@@ -41,7 +41,7 @@ def markdown(results):
         "",
         "errors: HTTP 4xx/5xx plus requests wrk gave up on (10 s); a row with any fails. Every GET address is the",
         "one a browser ends on after redirects, so a healthy page answers 200 only (JSON: status counts per row).",
-        "Rows marked uncached walk that many different addresses, so nearly every request misses the page cache:",
+        "Rows marked uncached walk that many different addresses, so most requests miss the page cache:",
         "they show what PostgreSQL and rendering cost, and have no target of their own.",
         "",
     ]

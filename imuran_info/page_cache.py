@@ -43,20 +43,26 @@ class ProcessCopy:
     def forget(self):
         with self._lock:
             self.version = None
-            self._checked_at = float("-inf")
+            self._asked_at = float("-inf")
             self._pages = OrderedDict()
 
     def known_version(self):
         """The version, if it was confirmed recently enough to trust without asking."""
-        if time.monotonic() - self._checked_at < settings.PAGE_CACHE_RECHECK_SECONDS:
+        if time.monotonic() - self._asked_at < settings.PAGE_CACHE_RECHECK_SECONDS:
             return self.version
         return None
 
-    def saw(self, version):
+    def saw(self, version, asked_at):
+        """Take the version the shared cache gave to a question asked at `asked_at`
+        (time.monotonic()); return the version this process now holds."""
         with self._lock:
-            if version != self.version:
-                self._pages.clear()  # every page of the old version is out of date
-            self.version, self._checked_at = version, time.monotonic()
+            # If another thread holds a newer answer, perhaps the bump of a publish
+            # that committed while this question was on its way, that one stands.
+            if asked_at >= self._asked_at:
+                if version != self.version:
+                    self._pages.clear()  # every page of the old version is out of date
+                self.version, self._asked_at = version, asked_at
+            return self.version
 
     def page(self, version, path):
         with self._lock:
@@ -85,22 +91,24 @@ process_copy = ProcessCopy()
 def content_version():
     version = process_copy.known_version()
     if version is None:
+        asked_at = time.monotonic()
         version = cache.get(VERSION_KEY)
         if version is None:
             # A fresh cache starts from the clock, so it never reuses an old number.
             cache.add(VERSION_KEY, time.time_ns(), timeout=None)
             version = cache.get(VERSION_KEY)
-        process_copy.saw(version)
+        version = process_copy.saw(version, asked_at)
     return version
 
 
 def _bump():
+    asked_at = time.monotonic()
     try:
         version = cache.incr(VERSION_KEY)
     except ValueError:
         version = time.time_ns()
         cache.set(VERSION_KEY, version, timeout=None)
-    process_copy.saw(version)
+    process_copy.saw(version, asked_at)
 
 
 def public_content_changed():
@@ -130,10 +138,9 @@ def _cached_page(path):
         guess = process_copy.version
         page = process_copy.page(guess, path)
         keys = [VERSION_KEY] if page is not None else [VERSION_KEY, _page_key(guess, path)]
+        asked_at = time.monotonic()
         found = cache.get_many(keys)
-        if VERSION_KEY in found:
-            process_copy.saw(found[VERSION_KEY])
-        if found.get(VERSION_KEY) == guess:
+        if VERSION_KEY in found and process_copy.saw(found[VERSION_KEY], asked_at) == guess:
             if page is None:
                 page = found.get(_page_key(guess, path))
                 if page is not None:

@@ -46,7 +46,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # Standard for creating health content asks.
 SITE_NAME = "Imuran Info"
 SITE_PUBLISHER = os.environ.get("SITE_PUBLISHER", "Imuran Info editorial team")
-# Absolute address used in canonical links and the sitemap when behind a proxy.
+# Absolute address used in canonical links when behind a proxy.
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 INSTALLED_APPS = [

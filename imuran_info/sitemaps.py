@@ -4,16 +4,23 @@ A single file may hold at most 50,000 addresses, and the site may hold a million
 stories, so the index lists every page of every section.
 """
 
+import re
+from functools import wraps
+
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 from django.db.models import Max, Min
+from django.http import Http404
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.views.decorators.cache import cache_page
 
 from articles.models import Article
 from stories.models import Story
 
+# For crawlers only, and up to 10,000 addresses a page: an hour old is fresh enough.
 SITEMAP_CACHE_SECONDS = 60 * 60
+PAGE_QUERY = re.compile(r"p=[1-9][0-9]{0,6}")
 
 
 class ArticleSitemap(Sitemap):
@@ -96,3 +103,19 @@ class StorySitemap(Sitemap):
 
 
 sitemaps = {"articles": ArticleSitemap, "pages": PageSitemap, "stories": StorySitemap}
+
+
+def cached_sitemap(view, *, paged):
+    """The view behind cache_page, answering 404 to any query string but "p=<page>"
+    (none at all unless `paged`): the cache keys on the whole address, so
+    "?p=2&x=1" or "?p=+2" must not render and store yet another copy."""
+    cached = cache_page(SITEMAP_CACHE_SECONDS)(view)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        query = request.META.get("QUERY_STRING", "")
+        if query and not (paged and PAGE_QUERY.fullmatch(query)):
+            raise Http404("No such sitemap page")
+        return cached(request, *args, **kwargs)
+
+    return wrapper

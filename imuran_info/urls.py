@@ -2,13 +2,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
-from django.views.decorators.cache import cache_page
 from django.views.generic import TemplateView
 from django.views.static import serve
 
 from articles import editor_views
 from imuran_info import views
-from imuran_info.sitemaps import SITEMAP_CACHE_SECONDS, sitemaps
+from imuran_info.sitemaps import cached_sitemap, sitemaps
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,16 +15,15 @@ urlpatterns = [
     path("stories/", include("stories.urls")),
     path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
     path("robots.txt", views.robots_txt, name="robots"),
-    # For crawlers only, and up to 10,000 addresses a page: an hour old is fresh enough.
     path(
         "sitemap.xml",
-        cache_page(SITEMAP_CACHE_SECONDS)(sitemap_views.index),
+        cached_sitemap(sitemap_views.index, paged=False),
         {"sitemaps": sitemaps, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        cache_page(SITEMAP_CACHE_SECONDS)(sitemap_views.sitemap),
+        cached_sitemap(sitemap_views.sitemap, paged=True),
         {"sitemaps": sitemaps},
         name="sitemap-section",
     ),

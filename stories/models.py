@@ -2,6 +2,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
@@ -245,3 +247,10 @@ class StoryReport(models.Model):
 
     def __str__(self):
         return f"Report {self.pk} on story {self.story_id}"
+
+
+@receiver(post_delete, sender=Story)
+def forget_pages_that_showed_a_deleted_story(sender, instance, **kwargs):
+    # A signal, not delete(): the admin and purge_stories delete in bulk through the queryset.
+    if instance.status == Story.Status.APPROVED:
+        public_content_changed()

@@ -7,13 +7,14 @@ import time
 
 import pytest
 import time_machine
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from imuran_info.page_cache import LOCAL_PAGES, VERSION_KEY, ProcessCopy
+from imuran_info.page_cache import LOCAL_PAGES, VERSION_KEY, ProcessCopy, process_copy
+from stories.models import Story
 
 # Cache invalidation runs when the transaction commits; tests run inside one, so
 # they run the commit callbacks explicitly with django_capture_on_commit_callbacks.
@@ -147,7 +148,7 @@ def test_a_change_published_through_another_process_is_served_once_the_version_i
 
 def test_each_process_keeps_only_its_most_recently_served_pages():
     copy = ProcessCopy()
-    copy.saw(1)
+    copy.saw(1, asked_at=time.monotonic())
     far_future = time.time() + 3600
     for number in range(LOCAL_PAGES + 1):
         copy.keep(1, f"/stories/{number}/", (b"page", "text/html", '"etag"', 0.0, far_future))
@@ -159,3 +160,55 @@ def test_each_process_keeps_only_its_most_recently_served_pages():
     assert copy.page(1, "/stories/2/") is None
     assert copy.page(1, "/stories/1/") is not None
     assert copy.page(1, "/stories/new/") is not None
+
+
+def test_a_publish_that_commits_while_a_reader_asks_for_the_version_is_not_undone_by_the_older_answer(
+    client, make_article, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_RECHECK_SECONDS = 60
+    article = make_article(body="## What is it?\n\nOld words.")
+    client.get(article.get_absolute_url())
+    process_copy.forget()  # as if another process had rendered the page
+    article.body = "## What is it?\n\nNew words."
+    article.save()
+    shared_cache = caches["default"]
+    ask = shared_cache.get
+    published = []
+
+    def publish_while_the_answer_is_on_its_way(key, *args, **kwargs):
+        answer = ask(key, *args, **kwargs)
+        if key == VERSION_KEY and not published:
+            # Another thread of this process publishes and moves the version on.
+            with django_capture_on_commit_callbacks(execute=True):
+                published.append(article.publish(note="Reworded."))
+        return answer
+
+    monkeypatch.setattr(shared_cache, "get", publish_while_the_answer_is_on_its_way)
+
+    assert "New words." in client.get(article.get_absolute_url()).text
+    assert "New words." in client.get(article.get_absolute_url()).text
+
+
+def test_deleting_a_published_article_removes_its_page_at_once(
+    client, make_article, django_capture_on_commit_callbacks
+):
+    article = make_article()
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.objects.filter(pk=article.pk).delete()
+
+    assert client.get(article.get_absolute_url()).status_code == 404
+    assert article.title not in client.get(reverse("home")).text
+
+
+def test_deleting_an_approved_story_removes_its_page_at_once(client, make_story, django_capture_on_commit_callbacks):
+    story = make_story(title="A story about to be deleted")
+    assert client.get(story.get_absolute_url()).status_code == 200
+    assert "A story about to be deleted" in client.get(reverse("stories:list")).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Story.objects.filter(pk=story.pk).delete()
+
+    assert client.get(story.get_absolute_url()).status_code == 404
+    assert "A story about to be deleted" not in client.get(reverse("stories:list")).text

@@ -333,30 +333,49 @@ def test_sitemap_index_lists_every_page_of_stories_when_they_fill_more_than_one(
     client, sitemap_addresses, make_story, monkeypatch
 ):
     monkeypatch.setattr(StorySitemap, "limit", 2)
-    stories = [make_story(title=f"Story {number}", submitted_at=days_ago(10 - number)) for number in range(5)]
+    stories, rejected = [], []
+    for number in range(5):
+        stories.append(make_story(title=f"Story {number}", submitted_at=days_ago(10 - number)))
+        rejected.append(make_story(title=f"Rejected {number}", status=Story.Status.REJECTED))  # gaps in the ids
 
     index = client.get(reverse("sitemap")).text
     addresses = sitemap_addresses()
 
-    section = f"http://testserver{reverse('sitemap-section', args=['stories'])}"
-    assert f"<loc>{section}</loc>" in index
-    assert f"<loc>{section}?p=2</loc>" in index
-    assert f"<loc>{section}?p=3</loc>" in index
-    assert f"{section}?p=4" not in index
-    assert client.get(reverse("sitemap-section", args=["stories"]), {"p": 4}).status_code == 404
-    # Each story once, oldest first: a new approval only ever changes the last page.
+    section = reverse("sitemap-section", args=["stories"])
+    pages = [f"{section}?p={number}" for number in range(2, 6)]
+    assert f"<loc>http://testserver{section}</loc>" in index
+    for page in pages:
+        assert f"<loc>http://testserver{page}</loc>" in index
+    assert f"{section}?p=6" not in index
+    assert client.get(f"{section}?p=6").status_code == 404
+    for page in [section, *pages]:
+        assert client.get(page).text.count("<url>") <= 2
+    # Each approved story once, oldest first: a new approval only ever changes the last page.
     expected = [f"http://testserver{story.get_absolute_url()}" for story in stories]
     assert [address for address in addresses if address in expected] == expected
+    assert not {f"http://testserver{story.get_absolute_url()}" for story in rejected} & set(addresses)
+
+
+@pytest.mark.parametrize("query", ["p=abc", "p=2&x=1", "p=+2", "p=02", "p=0", "x=1"])
+def test_a_sitemap_page_under_any_other_address_is_not_found_so_it_is_never_rendered_and_cached_twice(
+    client, make_story, query
+):
+    make_story()
+
+    assert client.get(f"{reverse('sitemap-section', args=['stories'])}?{query}").status_code == 404
+    assert client.get(f"{reverse('sitemap')}?{query}").status_code == 404
 
 
 def test_sitemap_index_dates_the_stories_by_the_latest_approval(client, make_story):
     make_story(decided_at=days_ago(3))
     make_story(decided_at=days_ago(1))
     make_story(status=Story.Status.PENDING)
+    make_story(status=Story.Status.REJECTED, decided_at=timezone.now())
 
     index = client.get(reverse("sitemap")).text
 
-    assert f"<lastmod>{days_ago(1).date().isoformat()}" in index
+    assert f"<lastmod>{timezone.localdate(days_ago(1)).isoformat()}" in index
+    assert f"<lastmod>{timezone.localdate().isoformat()}" not in index
 
 
 def test_cached_home_page_shows_a_story_as_soon_as_it_is_approved(
