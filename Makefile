@@ -5,9 +5,9 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEV_KEY_FILE := .dev-secret-key
 # Development only: debug on, and a random key made once per checkout (never committed).
-DEV_ENV = DJANGO_DEBUG=true DJANGO_SECRET_KEY="$$(cat $(DEV_KEY_FILE))"
+DEV_ENV = DJANGO_DEBUG=true SITE_URL=http://127.0.0.1:$(PORT) DJANGO_SECRET_KEY="$$(cat $(DEV_KEY_FILE))"
 # Production-like, on plain http://127.0.0.1 (no TLS here), for `make serve` and `make bench`.
-SERVE_ENV = DJANGO_DEBUG=false DJANGO_HTTPS=false DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_SECRET_KEY="$$(cat $(DEV_KEY_FILE))"
+SERVE_ENV = DJANGO_DEBUG=false DJANGO_HTTPS=false SITE_URL=http://127.0.0.1:$(PORT) DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_SECRET_KEY="$$(cat $(DEV_KEY_FILE))"
 
 .DEFAULT_GOAL := help
 .PHONY: help run serve test lint format demo bench bench-multiprocess

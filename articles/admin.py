@@ -15,7 +15,7 @@ from articles.admin_forms import ArticleAdminForm
 from articles.diff import word_diff
 from articles.models import Article, ProblemReport, Reference
 from articles.readability import measure
-from imuran_info.page_cache import public_content_changed
+from page_cache.generations import Scope, changed
 
 
 class ReferenceInline(admin.TabularInline):
@@ -109,7 +109,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Review dates, names and the reading order show on public pages at once.
-        public_content_changed()
+        changed(Scope.ARTICLES)
         # Published after the references are saved, so the live copy includes them.
         if "_publish" in request.POST:
             form.instance.publish(by=request.user, note=form.cleaned_data["change_note"])

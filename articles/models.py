@@ -10,7 +10,7 @@ from django.utils import timezone
 from markdownx.models import MarkdownxField
 
 from articles.markup import render
-from imuran_info.page_cache import public_content_changed
+from page_cache.generations import Scope, changed
 
 # What an editor drafts and a publish makes live. Review dates, names and the
 # reading order are not drafted: they describe the article and apply on save.
@@ -124,7 +124,7 @@ class Article(models.Model):
         if self.published_at is None:
             self.published_at = timezone.now()
         self.save()
-        public_content_changed()
+        changed(Scope.ARTICLES)
         return Publication.objects.create(article=self, published_by=by, note=note or "Published.")
 
     def restore(self, version):
@@ -141,10 +141,11 @@ class Article(models.Model):
             )
             self.save()
 
+    @transaction.atomic
     def unpublish(self):
         self.status = self.Status.DRAFT
         self.save()
-        public_content_changed()
+        changed(Scope.ARTICLES)
 
     @property
     def is_public(self):
@@ -215,4 +216,4 @@ class ProblemReport(models.Model):
 def forget_pages_that_showed_a_deleted_article(sender, instance, **kwargs):
     # A signal, not delete(): the admin deletes in bulk through the queryset.
     if instance.status == Article.Status.PUBLISHED:
-        public_content_changed()
+        changed(Scope.ARTICLES)

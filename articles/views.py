@@ -4,7 +4,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from articles.forms import ProblemReportForm
 from articles.models import Article
-from imuran_info.page_cache import cached_public_page, seconds_until
+from page_cache.generations import Scope
+from page_cache.pages import public_page, seconds_until
 
 
 def can_preview_drafts(user):
@@ -32,7 +33,7 @@ def _render_article(request, article, content, *, preview):
     return response
 
 
-@cached_public_page
+@public_page(scopes=[Scope.ARTICLES])
 def article_detail(request, slug):
     try:
         article = Article.objects.published().get(slug=slug)

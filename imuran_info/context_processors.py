@@ -1,11 +1,23 @@
 from django.conf import settings
+from django.utils.encoding import escape_uri_path
+
+
+def site_url():
+    """The site's own address, for canonical links, sitemaps and e-mails.
+
+    From SITE_URL, or else the first allowed host name: never the Host or port a
+    client sent, which would otherwise be frozen into pages served to everyone.
+    """
+    if settings.SITE_URL:
+        return settings.SITE_URL
+    host = next((host.lstrip(".") for host in settings.ALLOWED_HOSTS if host != "*"), "localhost")
+    return f"{'https' if settings.HTTPS else 'http'}://{host}"
 
 
 def site(request):
     return {
         "SITE_NAME": settings.SITE_NAME,
         "SITE_PUBLISHER": settings.SITE_PUBLISHER,
-        "canonical_url": f"{settings.SITE_URL}{request.path}"
-        if settings.SITE_URL
-        else request.build_absolute_uri(request.path),
+        "site_url": site_url(),
+        "canonical_url": f"{site_url()}{escape_uri_path(request.path)}",
     }

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "reversion",
+    "page_cache",
     "articles",
     "stories",
 ]
@@ -116,24 +117,36 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# With REDIS_URL every app process shares one cache (pages, rate limits);
+# With REDIS_URL every app process shares one cache (counts, sitemaps, rate limits);
 # without it each process keeps its own in memory, which is fine for one process.
+# Pages are not kept here: see page_cache/ and "How the pages stay fast" in the README.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's Redis cache, reusing one client per process (imuran_info/cache.py).
-            "BACKEND": "imuran_info.cache.SharedRedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "imuran"),
+            "OPTIONS": {
+                # A cache is a shortcut, never a dependency: when Redis is down, frozen
+                # or full, a call answers "not cached" instead of raising, waits at most
+                # these fractions of a second, and after a failure the circuit breaker
+                # skips Redis for a few seconds instead of waiting on every request.
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.2")),
+                "SOCKET_TIMEOUT": float(os.environ.get("REDIS_TIMEOUT", "0.2")),
+                "CONNECTION_POOL_CLASS": "imuran_info.redis_breaker.CircuitBreakerPool",
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Each process keeps its own copy of hot public pages and asks the shared cache
-# whether public content changed at most this often (imuran_info/page_cache.py).
+# Each process keeps its own copy of hot public pages and reads from the database
+# whether public content changed at most this often (page_cache/generations.py).
 # So a change made through one process reaches the others within this many seconds.
 PAGE_CACHE_RECHECK_SECONDS = float(os.environ.get("PAGE_CACHE_RECHECK_SECONDS", "1"))
+# After a Redis call fails, how long this process skips Redis (imuran_info/redis_breaker.py).
+REDIS_BREAKER_SECONDS = float(os.environ.get("REDIS_BREAKER_SECONDS", "5"))
 
 # --- Accounts and login -----------------------------------------------------
 

@@ -6,6 +6,7 @@ stories, so the index lists every page of every section.
 
 import re
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger
@@ -16,6 +17,7 @@ from django.utils.functional import cached_property
 from django.views.decorators.cache import cache_page
 
 from articles.models import Article
+from imuran_info.context_processors import site_url
 from stories.models import Story
 
 # For crawlers only, and up to 10,000 addresses a page: an hour old is fresh enough.
@@ -23,7 +25,13 @@ SITEMAP_CACHE_SECONDS = 60 * 60
 PAGE_QUERY = re.compile(r"p=[1-9][0-9]{0,6}")
 
 
-class ArticleSitemap(Sitemap):
+class SiteSitemap(Sitemap):
+    @property
+    def protocol(self):
+        return urlsplit(site_url()).scheme
+
+
+class ArticleSitemap(SiteSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -36,7 +44,7 @@ class ArticleSitemap(Sitemap):
         return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(SiteSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -80,7 +88,7 @@ class IdBlockPaginator:
         return Page(self.items.filter(pk__gte=start, pk__lt=start + self.per_page), number, self)
 
 
-class StorySitemap(Sitemap):
+class StorySitemap(SiteSitemap):
     changefreq = "yearly"
     # Smaller than the 50,000 allowed, so no single request renders a huge file.
     limit = 10_000
@@ -116,6 +124,9 @@ def cached_sitemap(view, *, paged):
         query = request.META.get("QUERY_STRING", "")
         if query and not (paged and PAGE_QUERY.fullmatch(query)):
             raise Http404("No such sitemap page")
+        # Django's sitemap views name the host the request came to; a cached sitemap
+        # must name the site's own address, never a host or port a client sent.
+        request.META["HTTP_HOST"] = urlsplit(site_url()).netloc
         return cached(request, *args, **kwargs)
 
     return wrapper

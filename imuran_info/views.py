@@ -4,11 +4,13 @@ from django.urls import reverse
 from django.views.decorators.csrf import requires_csrf_token
 
 from articles.models import Article
-from imuran_info.page_cache import cached_public_page, seconds_until
+from imuran_info.context_processors import site_url
+from page_cache.generations import Scope
+from page_cache.pages import public_page, seconds_until
 from stories.models import Story
 
 
-@cached_public_page
+@public_page(scopes=[Scope.ARTICLES, Scope.STORIES])
 def home(request):
     sections = list(Article.objects.published().in_reading_order().with_next_go_live().only("slug", "live"))
     response = render(
@@ -50,6 +52,6 @@ def server_error(request):
 
 
 def robots_txt(request):
-    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    sitemap_url = site_url() + reverse("sitemap")
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /markdownx/", f"Sitemap: {sitemap_url}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -16,7 +16,7 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from imuran_info.page_cache import public_content_changed
+from page_cache.generations import Scope, changed
 from stories.admin_filters import HasFlagsFilter, OpenReportsFilter, QueueFilter, open_reports_of
 from stories.emails import email_decision
 from stories.forms import RejectForm
@@ -243,7 +243,7 @@ class StoryAdmin(admin.ModelAdmin):
         super().save_model(request, story, form, change)
         if story.status == Story.Status.APPROVED:
             # A redaction of a published story must replace the cached public pages.
-            public_content_changed()
+            changed(Scope.STORIES)
 
     def response_change(self, request, story):
         if "_approve" not in request.POST and "_reject" not in request.POST:

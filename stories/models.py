@@ -7,7 +7,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
-from imuran_info.page_cache import public_content_changed
+from page_cache.generations import Scope, changed
 
 URGENT_FLAG_KINDS = {"urgent_symptom", "self_harm"}
 
@@ -185,7 +185,7 @@ class Story(models.Model):
         if self.status == self.Status.WITHDRAWN:
             raise ValueError("A withdrawn story has no text left to publish or reject.")
         if self.Status.APPROVED in (self.status, status):
-            public_content_changed()  # the cached home page lists the latest stories
+            changed(Scope.STORIES)  # the cached home page lists the latest stories
         self.status = status
         self.decided_at = timezone.now()
         self.decided_by = by
@@ -201,7 +201,7 @@ class Story(models.Model):
         # Everything the author wrote or chose goes now, for good. An empty row stays
         # so the private link can confirm the withdrawal; purge_stories removes it.
         if self.status == self.Status.APPROVED:
-            public_content_changed()
+            changed(Scope.STORIES)
         self.status = self.Status.WITHDRAWN
         self.decided_at = timezone.now()
         self.decided_by = None
@@ -253,4 +253,4 @@ class StoryReport(models.Model):
 def forget_pages_that_showed_a_deleted_story(sender, instance, **kwargs):
     # A signal, not delete(): the admin and purge_stories delete in bulk through the queryset.
     if instance.status == Story.Status.APPROVED:
-        public_content_changed()
+        changed(Scope.STORIES)

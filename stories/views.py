@@ -5,7 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from imuran_info.page_cache import PAGE_TIMEOUT, cached_public_page, content_version
+from page_cache.generations import Scope, known
+from page_cache.pages import PAGE_SECONDS, public_page
 from stories import throttle
 from stories.forms import ReportForm, StoryFilterForm, StoryForm
 from stories.models import Story
@@ -14,7 +15,7 @@ from stories.pagination import Position, StoryPage
 STORIES_PER_PAGE = 20
 
 
-@cached_public_page
+@public_page(scopes=[Scope.STORIES], params=["condition", "side_effect", "before", "after"])
 def story_list(request):
     filter_form = StoryFilterForm(request.GET)
     stories = filter_form.filter(Story.objects.approved().public_fields().prefetch_related("side_effects"))
@@ -26,12 +27,13 @@ def story_list(request):
     )
     # Counting a million stories is slow: count each filter once per change of public content.
     filters = filter_form.cleaned_data
-    count_key = f"story-count:{content_version()}:{filters.get('condition', '')}:{filters.get('side_effect', '')}"
-    total = cache.get_or_set(count_key, stories.count, timeout=PAGE_TIMEOUT)
+    generation = known.current().get(Scope.STORIES, 0)
+    count_key = f"story-count:{generation}:{filters.get('condition', '')}:{filters.get('side_effect', '')}"
+    total = cache.get_or_set(count_key, stories.count, timeout=PAGE_SECONDS)
     return render(request, "stories/story_list.html", {"filter_form": filter_form, "page": page, "total": total})
 
 
-@cached_public_page
+@public_page(scopes=[Scope.STORIES])
 def story_detail(request, pk):
     # Anything not approved answers exactly like a page that never existed.
     story = get_object_or_404(Story.objects.approved().prefetch_related("side_effects"), pk=pk)

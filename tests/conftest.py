@@ -8,7 +8,8 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article, Reference
-from imuran_info.page_cache import process_copy
+from page_cache.generations import known
+from page_cache.pages import pages
 
 
 def pytest_configure(config):
@@ -23,9 +24,10 @@ def pytest_configure(config):
 
 
 def _clear_caches():
-    # The shared cache, and this process's own copy of pages (imuran_info/page_cache.py).
+    # The shared cache, and this process's own pages and generations (page_cache/).
     cache.clear()
-    process_copy.forget()
+    pages.clear()
+    known.forget()
 
 
 @pytest.fixture

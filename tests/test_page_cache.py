@@ -1,23 +1,28 @@
-"""Home and article pages come from the cache, and change the moment something is published.
+"""Public pages come from each process's own copy, and change the moment something is published.
 
-Other processes see a change within PAGE_CACHE_RECHECK_SECONDS (see imuran_info/page_cache.py)."""
+Other processes see a change within PAGE_CACHE_RECHECK_SECONDS (see page_cache/generations.py).
+"""
 
 import datetime
-import time
+import gzip
+import threading
 
 import pytest
 import time_machine
-from django.core.cache import cache, caches
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from imuran_info.page_cache import LOCAL_PAGES, VERSION_KEY, ProcessCopy, process_copy
+from page_cache import pages as page_store
+from page_cache.generations import Scope, known
+from page_cache.models import Generation
+from page_cache.pages import LOCAL_PAGES, Page, ProcessPages
 from stories.models import Story
 
-# Cache invalidation runs when the transaction commits; tests run inside one, so
-# they run the commit callbacks explicitly with django_capture_on_commit_callbacks.
+# Invalidation takes effect in this process when the transaction commits; tests run
+# inside one, so they run the commit callbacks with django_capture_on_commit_callbacks.
 pytestmark = pytest.mark.django_db
 
 
@@ -29,6 +34,7 @@ def test_second_visit_to_an_article_needs_no_database_query(client, make_article
         response = client.get(article.get_absolute_url())
 
     assert response.status_code == 200
+    assert response["X-Page-Cache"] == "hit"
     assert article.title in response.text
 
 
@@ -67,10 +73,7 @@ def test_unpublishing_removes_the_page_at_once(client, make_article, django_capt
     assert client.get(article.get_absolute_url()).status_code == 404
 
 
-def test_scheduled_article_appears_on_the_cached_home_page_when_its_time_comes(client, make_article, settings):
-    # The page's lifetime is what is tested; Redis keeps its own clock, which
-    # time_machine cannot move, so this test uses the in-process cache.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+def test_scheduled_article_appears_on_the_cached_home_page_when_its_time_comes(client, make_article):
     make_article(title="Already live")
     go_live = timezone.now() + datetime.timedelta(minutes=30)
     make_article(title="Scheduled section", published_at=go_live)
@@ -91,6 +94,18 @@ def test_returning_reader_gets_304_not_modified(client, make_article):
     assert again.content == b""
 
 
+def test_a_reader_whose_browser_accepts_gzip_gets_the_same_page_compressed(client, make_article):
+    article = make_article()
+    plain = client.get(article.get_absolute_url())
+
+    compressed = client.get(article.get_absolute_url(), headers={"accept-encoding": "gzip, br"})
+
+    assert compressed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in compressed["Vary"]
+    assert len(compressed.content) < len(plain.content) / 2
+    assert gzip.decompress(compressed.content) == plain.content
+
+
 def test_a_thank_you_message_is_never_served_to_another_reader(client, make_article):
     article = make_article()
     url = reverse("articles:report_problem", args=[article.slug])
@@ -102,36 +117,55 @@ def test_a_thank_you_message_is_never_served_to_another_reader(client, make_arti
     assert "An editor will look at the problem you reported" not in someone_else.text
 
 
-def test_logged_in_staff_always_get_a_fresh_page(editor_client, client, make_article):
-    article = make_article()
+def test_logged_in_staff_get_a_fresh_page_after_a_reader_cached_it(editor_client, client, make_article):
+    article = make_article(body="## What is it?\n\nOld words.")
     client.get(article.get_absolute_url())
+    # Changed behind the cache's back: only a page rendered afresh can show it.
+    Article.objects.filter(pk=article.pk).update(live={**article.live, "body_html": "<p>Fresh words.</p>"})
 
-    article.body = "## What is it?\n\nDraft words."
-    article.save()
+    staff_view = editor_client.get(article.get_absolute_url())
 
-    assert "Draft preview" in editor_client.get(reverse("articles:preview", args=[article.slug])).text
-
-
-def _another_process_publishes():
-    # What a publish through another worker leaves in the shared cache: a new version.
-    cache.incr(VERSION_KEY)
+    assert "Fresh words." in staff_view.text
+    assert staff_view["X-Page-Cache"] != "hit"
+    assert "Old words." in client.get(article.get_absolute_url()).text
 
 
-def test_between_rechecks_a_reader_gets_this_process_copy_without_asking_the_shared_cache(
-    client, make_article, settings
+def test_a_draft_preview_seen_by_staff_never_reaches_anonymous_readers(editor_client, client, make_article):
+    article = make_article(status=Article.Status.DRAFT, title="Not public yet")
+
+    assert "Not public yet" in editor_client.get(article.get_absolute_url()).text
+
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_a_page_that_used_a_form_token_is_never_stored(client):
+    client.get(reverse("stories:share"))
+
+    assert client.get(reverse("stories:share")).get("X-Page-Cache") is None
+    assert len(page_store.pages._pages) == 0
+
+
+def _another_process_publishes(scope):
+    # What a publish through another process leaves behind: a higher generation in the database.
+    Generation.objects.filter(scope=scope).update(number=Generation.objects.get(scope=scope).number + 1)
+
+
+def test_between_rechecks_a_reader_gets_this_process_copy_without_asking_the_database(
+    client, make_article, settings, django_assert_num_queries
 ):
     settings.PAGE_CACHE_RECHECK_SECONDS = 60
     article = make_article(body="## What is it?\n\nOld words.")
     client.get(article.get_absolute_url())
     Article.objects.filter(pk=article.pk).update(live={**article.live, "body_html": "<p>New words.</p>"})
 
-    _another_process_publishes()
+    _another_process_publishes(Scope.ARTICLES)
 
     # The bounded staleness the setting allows: the old page, until the next recheck.
-    assert "Old words." in client.get(article.get_absolute_url()).text
+    with django_assert_num_queries(0):
+        assert "Old words." in client.get(article.get_absolute_url()).text
 
 
-def test_a_change_published_through_another_process_is_served_once_the_version_is_rechecked(
+def test_a_change_published_through_another_process_is_served_once_the_generation_is_rechecked(
     client, make_article, settings
 ):
     article = make_article(body="## What is it?\n\nOld words.")
@@ -139,53 +173,90 @@ def test_a_change_published_through_another_process_is_served_once_the_version_i
     Article.objects.filter(pk=article.pk).update(live={**article.live, "body_html": "<p>New words.</p>"})
     settings.PAGE_CACHE_RECHECK_SECONDS = 0  # the recheck is due
 
-    _another_process_publishes()
+    _another_process_publishes(Scope.ARTICLES)
 
     page = client.get(article.get_absolute_url()).text
     assert "New words." in page
     assert "Old words." not in page
 
 
+def test_a_story_decision_leaves_article_pages_cached(client, make_article, make_story, moderator, settings):
+    settings.PAGE_CACHE_RECHECK_SECONDS = 0
+    article = make_article()
+    pending = make_story(status=Story.Status.PENDING, title="Waiting for a decision")
+    client.get(article.get_absolute_url())
+    client.get(reverse("stories:list"))
+
+    pending.approve(by=moderator)
+
+    assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+    stories = client.get(reverse("stories:list"))
+    assert stories["X-Page-Cache"] == "miss"
+    assert "Waiting for a decision" in stories.text
+
+
+def test_publishing_an_article_leaves_story_pages_cached(client, make_article, make_story, settings):
+    settings.PAGE_CACHE_RECHECK_SECONDS = 0
+    article = make_article()
+    story = make_story()
+    client.get(story.get_absolute_url())
+
+    article.publish(note="Reworded.")
+
+    assert client.get(story.get_absolute_url())["X-Page-Cache"] == "hit"
+    assert client.get(article.get_absolute_url())["X-Page-Cache"] == "miss"
+
+
+def test_a_change_that_rolls_back_leaves_the_generation_as_it_was(make_story, moderator):
+    story = make_story(status=Story.Status.PENDING)
+    before = Generation.objects.get(scope=Scope.STORIES).number
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        story.approve(by=moderator)
+        raise RuntimeError("the decision fails after the generation moved")
+
+    assert Generation.objects.get(scope=Scope.STORIES).number == before
+
+
 def test_each_process_keeps_only_its_most_recently_served_pages():
-    copy = ProcessCopy()
-    copy.saw(1, asked_at=time.monotonic())
-    far_future = time.time() + 3600
+    store = ProcessPages()
+
+    def page():
+        return Page((1,), float("inf"), b"page", b"", "text/html", "etag", 0.0)
+
     for number in range(LOCAL_PAGES + 1):
-        copy.keep(1, f"/stories/{number}/", (b"page", "text/html", '"etag"', 0.0, far_future))
-    copy.page(1, "/stories/1/")  # served again: now among the most recent
+        store.keep((f"/stories/{number}/", ""), page())
+    store.get(("/stories/1/", ""), (1,))  # served again: now among the most recent
 
-    copy.keep(1, "/stories/new/", (b"page", "text/html", '"etag"', 0.0, far_future))
+    store.keep(("/stories/new/", ""), page())
 
-    assert copy.page(1, "/stories/0/") is None
-    assert copy.page(1, "/stories/2/") is None
-    assert copy.page(1, "/stories/1/") is not None
-    assert copy.page(1, "/stories/new/") is not None
+    assert store.get(("/stories/0/", ""), (1,)) is None
+    assert store.get(("/stories/2/", ""), (1,)) is None
+    assert store.get(("/stories/1/", ""), (1,)) is not None
+    assert store.get(("/stories/new/", ""), (1,)) is not None
 
 
-def test_a_publish_that_commits_while_a_reader_asks_for_the_version_is_not_undone_by_the_older_answer(
+def test_a_change_committed_while_this_process_reads_the_generations_is_not_undone_by_the_older_answer(
     client, make_article, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     settings.PAGE_CACHE_RECHECK_SECONDS = 60
     article = make_article(body="## What is it?\n\nOld words.")
     client.get(article.get_absolute_url())
-    process_copy.forget()  # as if another process had rendered the page
     article.body = "## What is it?\n\nNew words."
     article.save()
-    shared_cache = caches["default"]
-    ask = shared_cache.get
-    published = []
+    known.forget()  # the recheck is due
+    read = Generation.objects.values_list
 
-    def publish_while_the_answer_is_on_its_way(key, *args, **kwargs):
-        answer = ask(key, *args, **kwargs)
-        if key == VERSION_KEY and not published:
-            # Another thread of this process publishes and moves the version on.
-            with django_capture_on_commit_callbacks(execute=True):
-                published.append(article.publish(note="Reworded."))
+    def read_while_another_thread_publishes(*fields):
+        answer = list(read(*fields))  # the numbers from before the publish
+        monkeypatch.setattr(Generation.objects, "values_list", read)
+        with django_capture_on_commit_callbacks(execute=True):
+            article.publish(note="Reworded.")
         return answer
 
-    monkeypatch.setattr(shared_cache, "get", publish_while_the_answer_is_on_its_way)
+    monkeypatch.setattr(Generation.objects, "values_list", read_while_another_thread_publishes)
+    client.get(article.get_absolute_url())  # this request began before the publish
 
-    assert "New words." in client.get(article.get_absolute_url()).text
     assert "New words." in client.get(article.get_absolute_url()).text
 
 
@@ -212,3 +283,101 @@ def test_deleting_an_approved_story_removes_its_page_at_once(client, make_story,
 
     assert client.get(story.get_absolute_url()).status_code == 404
     assert "A story about to be deleted" not in client.get(reverse("stories:list")).text
+
+
+# --- Bounded keys: only the parameters a page reads make a page of its own ---
+
+
+def test_an_unknown_query_parameter_redirects_to_the_address_without_it(client, make_article):
+    make_article()
+
+    response = client.get(reverse("home"), {"x": "1"})
+
+    assert response.status_code == 301
+    assert response["Location"] == reverse("home")
+
+
+def test_a_flood_of_made_up_query_strings_stores_no_page(client, make_article):
+    make_article()
+
+    for number in range(50):
+        client.get(f"/?x={number}")
+
+    assert len(page_store.pages._pages) == 0
+
+
+def test_known_filters_are_kept_in_one_canonical_order_and_the_rest_dropped(client, make_story):
+    make_story()
+
+    response = client.get("/stories/?utm_source=mail&side_effect=nausea&condition=&condition=lupus")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/stories/?condition=lupus&side_effect=nausea"
+
+
+def test_the_canonical_address_of_a_filtered_list_is_served_without_a_redirect(client, make_story):
+    make_story(condition=Story.Condition.LUPUS, title="A lupus story")
+
+    response = client.get("/stories/?condition=lupus")
+
+    assert response.status_code == 200
+    assert "A lupus story" in response.text
+
+
+# --- Host header: the site's own address, never the client's ---
+
+
+def test_a_port_in_the_host_header_never_reaches_the_canonical_link_of_a_cached_page(client, make_article):
+    article = make_article()
+
+    client.get(article.get_absolute_url(), headers={"host": "testserver:6666"})
+    page = client.get(article.get_absolute_url()).text
+
+    assert ":6666" not in page
+    assert f'<link rel="canonical" href="http://testserver{article.get_absolute_url()}">' in page
+
+
+def test_canonical_links_use_site_url_when_it_is_set(client, make_article, settings):
+    settings.SITE_URL = "https://imuran.example.org"
+    article = make_article()
+
+    page = client.get(article.get_absolute_url(), headers={"host": "testserver:6666"}).text
+
+    assert f'<link rel="canonical" href="https://imuran.example.org{article.get_absolute_url()}">' in page
+
+
+def test_a_disallowed_host_gets_the_friendly_400_page(client, make_article):
+    make_article()
+
+    response = client.get(reverse("home"), headers={"host": "evil.example"})
+
+    assert response.status_code == 400
+    assert "Traceback" not in response.text
+    assert "Imuran Info" in response.text
+
+
+def test_the_sitemap_names_the_site_address_not_the_host_a_client_sent(client, make_article, sitemap_addresses):
+    make_article()
+
+    client.get("/sitemap.xml", headers={"host": "testserver:6666"})
+
+    assert not [address for address in sitemap_addresses() if ":6666" in address]
+
+
+# --- Threads: the development server and the live server answer in threads ---
+
+
+def test_readers_in_many_threads_get_the_same_cached_page(make_article, transactional_db):
+    article = make_article()
+    statuses = []
+
+    def read():
+        statuses.append(Client().get(article.get_absolute_url()).status_code)
+
+    threads = [threading.Thread(target=read) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert statuses == [200] * 8

@@ -1,6 +1,7 @@
 """Each page runs a small, fixed number of queries, whether there are 3 stories or 300.
 
-Measured on the first, uncached view: a cached page runs none.
+Measured on the first, uncached view: a cached page runs none. Each budget includes
+the read of the page-cache generations, which a process repeats at most once a second.
 """
 
 import pytest
@@ -14,11 +15,11 @@ from stories.models import SideEffect, Story
 pytestmark = pytest.mark.django_db
 
 BUDGETS = {
-    "home": 4,
-    "article": 3,
-    "stories list": 4,
-    "filtered stories list": 4,
-    "story": 3,
+    "home": 5,
+    "article": 4,
+    "stories list": 5,
+    "filtered stories list": 5,
+    "story": 4,
 }
 
 

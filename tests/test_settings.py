@@ -60,7 +60,7 @@ def test_database_url_selects_postgresql_and_redis_url_selects_the_shared_cache(
     lines = run_manage("shell", "-c", code, **env).stdout.split()
 
     assert "django.db.backends.postgresql" in lines
-    assert "imuran_info.cache.SharedRedisCache" in lines
+    assert "django_redis.cache.RedisCache" in lines
 
 
 def test_no_database_url_means_the_embedded_sqlite_file():

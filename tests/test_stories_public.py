@@ -156,7 +156,8 @@ def test_stories_page_runs_the_same_few_queries_however_many_stories(
     for _ in range(count):
         make_story(side_effects=["nausea", "tiredness"])
 
-    with django_assert_max_num_queries(4):
+    # One of them reads the page-cache generations (page_cache/generations.py).
+    with django_assert_max_num_queries(5):
         client.get(LIST_URL)
 
 
