@@ -155,9 +155,17 @@ class StoryForm(PlainMessagesMixin, AccessibleErrorsMixin, forms.ModelForm):
         return story
 
 
-class StoryFilterForm(forms.Form):
-    condition = forms.ChoiceField(label="Condition", required=False)
-    side_effect = forms.ChoiceField(label="Side effect", required=False)
+class StoryFilterForm(AccessibleErrorsMixin, forms.Form):
+    condition = forms.ChoiceField(
+        label="Condition",
+        required=False,
+        error_messages={"invalid_choice": "We have no stories under that condition. Choose one from the list."},
+    )
+    side_effect = forms.ChoiceField(
+        label="Side effect",
+        required=False,
+        error_messages={"invalid_choice": "We have no stories under that side effect. Choose one from the list."},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,7 +176,7 @@ class StoryFilterForm(forms.Form):
         self.fields["side_effect"].choices = [("", "Any side effect"), *((slug, name) for slug, name, _ in tags)]
 
     def filter(self, stories):
-        self.full_clean()  # an unknown value in the address is simply not applied
+        """The stories that match the valid filters (call is_valid() first)."""
         if condition := self.cleaned_data.get("condition"):
             stories = stories.filter(condition=condition)
         if side_effect := self.cleaned_data.get("side_effect"):

@@ -24,13 +24,18 @@ class Position:
         return cls(story.submitted_at, story.pk)
 
     @classmethod
-    def parse(cls, value):
-        """ "<microseconds since 1970>-<id>", or None for anything else (the first page is shown)."""
-        try:
-            micros, pk = (int(part) for part in (value or "").split("-"))
-            return cls(EPOCH + datetime.timedelta(microseconds=micros), pk)
-        except (ValueError, OverflowError):
+    def from_address(cls, value):
+        """ "<microseconds since 1970>-<id>" as the page links write it; None when absent.
+
+        Raises ValueError for anything else: no page of stories has that address.
+        """
+        if not value:
             return None
+        try:
+            micros, pk = (int(part) for part in value.split("-"))
+            return cls(EPOCH + datetime.timedelta(microseconds=micros), pk)
+        except (ValueError, OverflowError) as error:
+            raise ValueError(f"Not a page position: {value!r}") from error
 
     def __str__(self):
         # Whole microseconds in integer arithmetic: a float would round some of them.
@@ -68,6 +73,14 @@ class StoryPage:
 
     def __len__(self):
         return len(self.object_list)
+
+    @property
+    def newest_shared(self):
+        return self.object_list[0].submitted_at if self.object_list else None
+
+    @property
+    def oldest_shared(self):
+        return self.object_list[-1].submitted_at if self.object_list else None
 
     @property
     def older_position(self):

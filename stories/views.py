@@ -18,19 +18,35 @@ STORIES_PER_PAGE = 20
 @public_page(scopes=[Scope.STORIES], params=["condition", "side_effect", "before", "after"])
 def story_list(request):
     filter_form = StoryFilterForm(request.GET)
+    context = {
+        "filter_form": filter_form,
+        "filtered": bool(request.GET.get("condition") or request.GET.get("side_effect")),
+    }
+    if not filter_form.is_valid():
+        # An address with a filter value we do not have: say so next to the filter.
+        return _story_list_page(request, context, status=400)
+    try:
+        before, after = (Position.from_address(request.GET.get(name)) for name in ("before", "after"))
+    except ValueError:
+        return _story_list_page(request, {**context, "missing_page": True}, status=404)
     stories = filter_form.filter(Story.objects.approved().public_fields().prefetch_related("side_effects"))
-    page = StoryPage(
-        stories,
-        STORIES_PER_PAGE,
-        before=Position.parse(request.GET.get("before")),
-        after=Position.parse(request.GET.get("after")),
-    )
-    # Counting a million stories is slow: count each filter once per change of public content.
+    page = StoryPage(stories, STORIES_PER_PAGE, before=before, after=after)
+    if not page.is_first and not len(page):
+        # A position with nothing beyond it (an old or made-up link): no such page.
+        return _story_list_page(request, {**context, "missing_page": True}, status=404)
+    # Counting a million stories is slow: count each filter once per stories generation.
     filters = filter_form.cleaned_data
     generation = known.current().get(Scope.STORIES, 0)
-    count_key = f"story-count:{generation}:{filters.get('condition', '')}:{filters.get('side_effect', '')}"
+    count_key = f"story-count:{generation}:{filters['condition']}:{filters['side_effect']}"
     total = cache.get_or_set(count_key, stories.count, timeout=PAGE_SECONDS)
-    return render(request, "stories/story_list.html", {"filter_form": filter_form, "page": page, "total": total})
+    return _story_list_page(request, {**context, "page": page, "total": total})
+
+
+def _story_list_page(request, context, status=200):
+    response = render(request, "stories/story_list.html", context, status=status)
+    if status != 200:
+        response.cache_timeout = 0  # made-up addresses never take a place in the page cache
+    return response
 
 
 @public_page(scopes=[Scope.STORIES])
@@ -76,6 +92,9 @@ def _private_page(request, template, context):
 
 def story_thanks(request, token):
     story = get_object_or_404(Story, token=token)
+    if story.status != Story.Status.PENDING:
+        # "A moderator will read it soon" is no longer true: show where the story stands.
+        return redirect("stories:status", token=token)
     return _private_page(request, "stories/story_thanks.html", {"story": story})
 
 

@@ -41,9 +41,12 @@ call_command("load_initial_content", verbosity=0)
 client = Client(HTTP_HOST="%(host)s", raise_request_exception=False)
 story = {"text": "A story long enough to be accepted by the form. " * 4, "consent_age": "on",
          "consent_own": "on", "consent_publish": "on"}
-thanks = client.post(reverse("stories:share"), story, secure=True)["Location"]
+client.post(reverse("stories:share"), story, secure=True)
 shared = Story.objects.get()
 shared.approve(by=None)
+# A second story stays pending: its thank-you page is what a new author sees.
+waiting = {**story, "text": "Another story, still waiting. " * 5}
+thanks = client.post(reverse("stories:share"), waiting, secure=True)["Location"]
 def locations(path):
     found = ET.fromstring(client.get(path, secure=True).content)
     return [urlsplit(loc.text).path for loc in found.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
