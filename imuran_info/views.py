@@ -7,6 +7,7 @@ from articles.models import Article
 from imuran_info.context_processors import site_url
 from page_cache.generations import Scope
 from page_cache.pages import public_page, seconds_until
+from stories.cards import story_cards
 from stories.models import Story
 
 
@@ -18,7 +19,7 @@ def home(request):
         "home.html",
         {
             "sections": sections,
-            "latest_stories": Story.objects.approved().newest_first()[:3],
+            "latest_stories": story_cards(Story.objects.approved().public_fields().newest_first()[:3]),
         },
     )
     # Nothing public yet (say, all scheduled): too rare to cache, and must not go stale.

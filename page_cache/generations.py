@@ -8,6 +8,7 @@ query); in between, a cached page costs no query and no network trip at all.
 
 import threading
 import time
+from functools import wraps
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
@@ -44,6 +45,8 @@ class KnownGenerations:
 
     def forget(self):
         with self._lock:
+            # Also retires every remembered answer (remember_until_changed), which tests rely on.
+            self.epoch = getattr(self, "epoch", 0) + 1
             self._numbers = {}
             self._asked_at = float("-inf")
             self._changes_here = 0
@@ -81,3 +84,31 @@ class KnownGenerations:
 
 
 known = KnownGenerations()
+
+
+def remember_until_changed(scope, max_entries=1024):
+    """Keep a function's answers in this process until `scope`'s generation moves.
+
+    For small answers that every page of a scope needs (the side-effect tags, a
+    filter's story count): computed once per change, not once per page.
+    """
+
+    def decorator(compute):
+        answers, lock = {}, threading.Lock()
+
+        @wraps(compute)
+        def wrapper(*args):
+            generation = (known.epoch, known.current().get(scope, 0))
+            key = (generation, *args)
+            if key in answers:
+                return answers[key]
+            answer = compute(*args)
+            with lock:
+                if len(answers) >= max_entries or any(old[0] != generation for old in answers):
+                    answers.clear()
+                answers[key] = answer
+            return answer
+
+        return wrapper
+
+    return decorator

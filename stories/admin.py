@@ -301,3 +301,16 @@ class SideEffectAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
+
+    # Published stories show their tags: a renamed, moved or deleted tag must reach those pages.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed(Scope.STORIES)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        changed(Scope.STORIES)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        changed(Scope.STORIES)

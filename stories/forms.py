@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from imuran_info.forms import AccessibleErrorsMixin
-from stories.models import SideEffect, Story, StoryReport
+from stories.models import SideEffect, Story, StoryReport, side_effect_tags
 from stories.screening import find_flags
 
 STORY_MIN_LENGTH = 100
@@ -169,11 +169,10 @@ class StoryFilterForm(AccessibleErrorsMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # One query gives both the choices and the ids to filter by.
-        tags = list(SideEffect.objects.values_list("slug", "name", "pk"))
-        self.side_effect_ids = {slug: pk for slug, _, pk in tags}
+        tags = side_effect_tags()
+        self.side_effect_ids = {slug: pk for pk, slug, _ in tags}
         self.fields["condition"].choices = [("", "Any condition"), *Story.Condition.choices]
-        self.fields["side_effect"].choices = [("", "Any side effect"), *((slug, name) for slug, name, _ in tags)]
+        self.fields["side_effect"].choices = [("", "Any side effect"), *((slug, name) for _, slug, name in tags)]
 
     def filter(self, stories):
         """The stories that match the valid filters (call is_valid() first)."""

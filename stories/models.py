@@ -6,8 +6,9 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from page_cache.generations import Scope, changed
+from page_cache.generations import Scope, changed, remember_until_changed
 
 URGENT_FLAG_KINDS = {"urgent_symptom", "self_harm"}
 
@@ -27,6 +28,12 @@ class SideEffect(models.Model):
 
     def __str__(self):
         return self.name
+
+
+@remember_until_changed(Scope.STORIES)
+def side_effect_tags():
+    """(id, slug, name) of every side-effect tag, in order. Renaming a tag moves the stories generation."""
+    return tuple(SideEffect.objects.values_list("pk", "slug", "name"))
 
 
 class StoryQuerySet(models.QuerySet):
@@ -163,6 +170,18 @@ class Story(models.Model):
         if self.title:
             return self.title
         return "A carer's story" if self.role == self.Role.CARER else "A patient's story"
+
+    @property
+    def byline(self):
+        """Who wrote it and about what, in plain words: only the fields a reader may see."""
+        who = {self.Role.CARER: ", who cares for someone taking Imuran", self.Role.PATIENT: ", who takes Imuran"}
+        parts = [f"By {self.display_name or 'Anonymous'}{who.get(self.role, '')}."]
+        if self.condition:
+            parts.append(f"Condition: {self.get_condition_display()}.")
+        if self.time_on_imuran:
+            parts.append(f"Time on Imuran: {self.get_time_on_imuran_display().lower()}.")
+        parts.append(f"Shared in {date_format(timezone.localtime(self.submitted_at), 'F Y')}.")
+        return " ".join(parts)
 
     @property
     def has_urgent_flags(self):

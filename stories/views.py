@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from page_cache.generations import Scope, known
-from page_cache.pages import PAGE_SECONDS, public_page
+from page_cache.generations import Scope, remember_until_changed
+from page_cache.pages import public_page
 from stories import throttle
+from stories.cards import side_effects_of, story_cards
 from stories.forms import ReportForm, StoryFilterForm, StoryForm
 from stories.models import Story
 from stories.pagination import Position, StoryPage
@@ -18,28 +19,41 @@ STORIES_PER_PAGE = 20
 @public_page(scopes=[Scope.STORIES], params=["condition", "side_effect", "before", "after"])
 def story_list(request):
     filter_form = StoryFilterForm(request.GET)
-    context = {
-        "filter_form": filter_form,
-        "filtered": bool(request.GET.get("condition") or request.GET.get("side_effect")),
-    }
+    context = {"filtered": bool(request.GET.get("condition") or request.GET.get("side_effect"))}
     if not filter_form.is_valid():
         # An address with a filter value we do not have: say so next to the filter.
-        return _story_list_page(request, context, status=400)
+        fields = render_to_string("stories/includes/story_filters.html", {"filter_form": filter_form})
+        return _story_list_page(request, {**context, "filter_fields": fields}, status=400)
+    filters = filter_form.cleaned_data
+    context["filter_fields"] = filter_fields(filters["condition"], filters["side_effect"])
     try:
         before, after = (Position.from_address(request.GET.get(name)) for name in ("before", "after"))
     except ValueError:
         return _story_list_page(request, {**context, "missing_page": True}, status=404)
-    stories = filter_form.filter(Story.objects.approved().public_fields().prefetch_related("side_effects"))
+    stories = filter_form.filter(Story.objects.approved().public_fields())
     page = StoryPage(stories, STORIES_PER_PAGE, before=before, after=after)
     if not page.is_first and not len(page):
         # A position with nothing beyond it (an old or made-up link): no such page.
         return _story_list_page(request, {**context, "missing_page": True}, status=404)
+    total = approved_count(filters["condition"], filters["side_effect"])
+    cards = story_cards(page, side_effects=side_effects_of(page))
+    return _story_list_page(request, {**context, "page": page, "cards": cards, "total": total})
+
+
+@remember_until_changed(Scope.STORIES)
+def filter_fields(condition, side_effect):
+    # The same few dozen options on every list page: rendered once per choice of filters.
+    form = StoryFilterForm({"condition": condition, "side_effect": side_effect})
+    form.is_valid()
+    return render_to_string("stories/includes/story_filters.html", {"filter_form": form})
+
+
+@remember_until_changed(Scope.STORIES)
+def approved_count(condition, side_effect):
     # Counting a million stories is slow: count each filter once per stories generation.
-    filters = filter_form.cleaned_data
-    generation = known.current().get(Scope.STORIES, 0)
-    count_key = f"story-count:{generation}:{filters['condition']}:{filters['side_effect']}"
-    total = cache.get_or_set(count_key, stories.count, timeout=PAGE_SECONDS)
-    return _story_list_page(request, {**context, "page": page, "total": total})
+    form = StoryFilterForm({"condition": condition, "side_effect": side_effect})
+    form.is_valid()
+    return form.filter(Story.objects.approved()).count()
 
 
 def _story_list_page(request, context, status=200):
@@ -52,8 +66,9 @@ def _story_list_page(request, context, status=200):
 @public_page(scopes=[Scope.STORIES])
 def story_detail(request, pk):
     # Anything not approved answers exactly like a page that never existed.
-    story = get_object_or_404(Story.objects.approved().prefetch_related("side_effects"), pk=pk)
-    return render(request, "stories/story_detail.html", {"story": story})
+    story = get_object_or_404(Story.objects.approved().public_fields(), pk=pk)
+    side_effects = side_effects_of([story]).get(story.pk, [])
+    return render(request, "stories/story_detail.html", {"story": story, "side_effects": side_effects})
 
 
 def rate_limited(request, text=""):

@@ -19,7 +19,7 @@ from page_cache import pages as page_store
 from page_cache.generations import Scope, known
 from page_cache.models import Generation
 from page_cache.pages import LOCAL_PAGES, Page, ProcessPages
-from stories.models import Story
+from stories.models import SideEffect, Story
 
 # Invalidation takes effect in this process when the transaction commits; tests run
 # inside one, so they run the commit callbacks with django_capture_on_commit_callbacks.
@@ -381,3 +381,20 @@ def test_readers_in_many_threads_get_the_same_cached_page(make_article, transact
         thread.join()
 
     assert statuses == [200] * 8
+
+
+def test_renaming_a_side_effect_tag_reaches_the_cached_story_pages(
+    client, moderator_client, make_story, django_capture_on_commit_callbacks
+):
+    story = make_story(side_effects=["nausea"])
+    assert "Feeling sick (nausea)" in client.get(story.get_absolute_url()).text
+    tag = SideEffect.objects.get(slug="nausea")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moderator_client.post(
+            reverse("admin:stories_sideeffect_change", args=[tag.pk]),
+            {"name": "Nausea and being sick", "slug": "nausea", "position": tag.position},
+        )
+
+    assert "Nausea and being sick" in client.get(story.get_absolute_url()).text
+    assert "Nausea and being sick" in client.get(reverse("stories:list")).text
