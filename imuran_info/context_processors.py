@@ -20,4 +20,7 @@ def site(request):
         "SITE_PUBLISHER": settings.SITE_PUBLISHER,
         "site_url": site_url(),
         "canonical_url": f"{site_url()}{escape_uri_path(request.path)}",
+        # The privacy notice and contact page name these; empty until the operator sets them.
+        "SITE_DATA_CONTROLLER": settings.SITE_DATA_CONTROLLER,
+        "SITE_CONTACT_EMAIL": settings.SITE_CONTACT_EMAIL,
     }

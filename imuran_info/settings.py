@@ -49,6 +49,13 @@ SITE_PUBLISHER = os.environ.get("SITE_PUBLISHER", "Imuran Info editorial team")
 # Absolute address used in canonical links when behind a proxy.
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
+# Privacy and contact: who is responsible for personal data here (name and postal address), for the
+# privacy notice; and the editors' inbox, where contact messages go. Never a
+# made-up default: the pages say plainly when these are missing, and
+# `check --deploy` fails until both are set (pages/checks.py).
+SITE_DATA_CONTROLLER = os.environ.get("SITE_DATA_CONTROLLER", "").strip()
+SITE_CONTACT_EMAIL = os.environ.get("SITE_CONTACT_EMAIL", "").strip()
+
 INSTALLED_APPS = [
     "imuran_info.apps.ImuranAdminConfig",
     "django.contrib.auth",
@@ -66,6 +73,7 @@ INSTALLED_APPS = [
     "page_cache",
     "articles",
     "stories",
+    "pages",
 ]
 
 MIDDLEWARE = [
@@ -213,7 +221,7 @@ STORY_RETENTION_DAYS = int(os.environ.get("STORY_RETENTION_DAYS", "90"))
 STORY_RATE_LIMIT = int(os.environ.get("STORY_RATE_LIMIT", "5"))
 # Version of the story guidelines and privacy notice; each story records the one its author agreed to.
 # Change it whenever either page changes in substance.
-STORY_TERMS_VERSION = "2026-11-25"
+STORY_TERMS_VERSION = "2026-12-02"
 # Behind a proxy every request comes from the proxy's address: use the one it appended instead.
 STORY_TRUST_X_FORWARDED_FOR = env_bool("DJANGO_BEHIND_PROXY")
 

@@ -48,7 +48,16 @@ class PageSitemap(SiteSitemap):
     changefreq = "monthly"
 
     def items(self):
-        return ["home", "about", "stories:list", "stories:share", "stories:guidelines", "stories:privacy"]
+        return [
+            "home",
+            "about",
+            "urgent_help",
+            "contact",
+            "stories:list",
+            "stories:share",
+            "stories:guidelines",
+            "stories:privacy",
+        ]
 
     def location(self, name):
         return reverse(name)

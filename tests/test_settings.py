@@ -11,6 +11,9 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "a-production-like-secret-key-" + "x7Q9" * 12,
     "DJANGO_ALLOWED_HOSTS": "imuran.example.org",
     "DATABASE_URL": "sqlite:////tmp/imuran-settings-test.sqlite3",
+    # The privacy notice's data controller and the contact form's inbox (pages/checks.py).
+    "SITE_DATA_CONTROLLER": "Example Health Charity, 1 Example Street, London",
+    "SITE_CONTACT_EMAIL": "editors@imuran-info.example",
 }
 
 
