@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from articles.forms import ProblemReportForm
 from articles.models import Article
@@ -10,6 +11,14 @@ from page_cache.pages import public_page, seconds_until
 
 def can_preview_drafts(user):
     return user.is_active and user.is_staff and user.has_perm("articles.view_article")
+
+
+def editorial_check_date(article):
+    """The date the page says the editors last checked it: never before it was first published,
+    because publishing is itself a check (and a page cannot be checked before it exists here)."""
+    if article.published_at is None:
+        return article.last_reviewed
+    return max(article.last_reviewed, timezone.localdate(article.published_at))
 
 
 def _render_article(request, article, content, *, preview):
@@ -23,6 +32,7 @@ def _render_article(request, article, content, *, preview):
             "article": article,
             "content": content,
             "preview": preview,
+            "checked_on": editorial_check_date(article),
             "previous_section": sections[index - 1] if index else None,
             "next_section": sections[index + 1] if index is not None and index + 1 < len(sections) else None,
             "change_log": article.publications.all()[:20],
@@ -55,7 +65,7 @@ def article_preview(request, slug):
 
 def report_problem(request, slug):
     article = get_object_or_404(Article.objects.published(), slug=slug)
-    form = ProblemReportForm(request.POST or None)
+    form = ProblemReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         report = form.save(commit=False)
         report.article = article

@@ -108,6 +108,7 @@ def test_contents_list_links_to_each_heading_of_the_article(client, make_article
 
 def test_article_page_shows_references_dates_author_and_disclaimer(client, make_article):
     article = make_article(
+        published_at=datetime.datetime(2026, 9, 1, 12, tzinfo=datetime.UTC),
         last_reviewed=datetime.date(2026, 10, 2),
         next_review_due=datetime.date(2030, 10, 2),
         references=[("Azathioprine", "NHS", "https://www.nhs.uk/medicines/azathioprine/")],
