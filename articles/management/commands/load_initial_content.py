@@ -1,54 +1,54 @@
 """Load the shipped articles from articles/content/*.md.
 
-Each file is TOML front matter between "+++" lines, then the Markdown body.
-An article whose slug is already in the database is left exactly as it is, so
-running this again (every `make run` does) never undoes an editor's work.
+Creates the articles that are not in the database yet. An article that is
+already there is brought up to the new shipped text only if nobody has changed
+it since an earlier shipped text was loaded (articles/shipped.py); anything an
+editor touched, or took offline, is left exactly as it is. So running this
+again (every `make run` does) never undoes an editor's work.
 """
 
-import tomllib
+from collections import Counter
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.core.management.base import BaseCommand
 
-from articles.models import Article, Reference
+from articles.shipped import CONTENT_DIR, load, parse_content_file, shipped_articles
 
-CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
+__all__ = ["CONTENT_DIR", "Command", "parse_content_file"]
 
-
-def parse_content_file(path):
-    text = path.read_text(encoding="utf-8")
-    try:
-        _, front_matter, body = text.split("+++\n", 2)
-    except ValueError:
-        raise CommandError(f"{path.name}: expected TOML front matter between two '+++' lines.") from None
-    try:
-        meta = tomllib.loads(front_matter)
-    except tomllib.TOMLDecodeError as error:
-        raise CommandError(f"{path.name}: {error}") from error
-    return meta, body.strip() + "\n"
+SAYS = {
+    "updated": "updated to the new shipped text and published, with a note in its history",
+    "kept": "left as it is: an editor has changed it, or it is offline",
+}
 
 
 class Command(BaseCommand):
-    help = "Create the shipped articles that are not in the database yet. Never changes existing ones."
+    help = (
+        "Create the shipped articles that are not in the database yet, and bring untouched earlier shipped "
+        "texts up to date. Never changes an article an editor has changed."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--content-dir", type=Path, default=CONTENT_DIR)
+        parser.add_argument(
+            "--fingerprints",
+            action="store_true",
+            help="Only print each file's fingerprint: add it to the file's earlier_versions before you edit the text.",
+        )
 
-    @transaction.atomic
-    def handle(self, *args, content_dir, **options):
-        created = kept = 0
-        for path in sorted(content_dir.glob("*.md")):
-            meta, body = parse_content_file(path)
-            if Article.objects.filter(slug=meta["slug"]).exists():
-                kept += 1
-                continue
-            references = meta.pop("references", [])
-            article = Article.objects.create(body=body, **meta)
-            Reference.objects.bulk_create(
-                Reference(article=article, position=number, **reference)
-                for number, reference in enumerate(references, start=1)
-            )
-            article.publish(note="First published.")
-            created += 1
-        self.stdout.write(f"Initial content: {created} article(s) created, {kept} already present and left unchanged.")
+    def handle(self, *args, content_dir, fingerprints, **options):
+        shipped = shipped_articles(content_dir)
+        if fingerprints:
+            for article in shipped:
+                self.stdout.write(f"{article.slug} {article.fingerprint}")
+            return
+        counts = Counter()
+        for article in shipped:
+            outcome = load(article)
+            counts[outcome] += 1
+            if outcome in SAYS:
+                self.stdout.write(f"{article.slug}: {SAYS[outcome]}.")
+        self.stdout.write(
+            f"Initial content: {counts['created']} article(s) created, {counts['updated']} updated, "
+            f"{counts['current']} already up to date, {counts['kept']} left as editors have them."
+        )
