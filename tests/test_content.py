@@ -1,11 +1,13 @@
 """The shipped articles: readable, sourced, safe, and showing how they were made."""
 
+import datetime
 import re
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.management.commands.load_initial_content import CONTENT_DIR, parse_content_file
 from articles.markup import render
@@ -60,7 +62,9 @@ def test_shipped_article_has_at_least_three_references_and_review_dates(path):
 
     assert len(meta["references"]) >= 3
     assert all(ref["url"].startswith("https://") and ref["publisher"] and ref["title"] for ref in meta["references"])
-    assert meta["last_reviewed"] < meta["next_review_due"]
+    # The editors' check is dated when the page goes live on a site, never before it.
+    assert "last_reviewed" not in meta
+    assert meta["next_review_due"] > datetime.date(2026, 12, 2)
     assert "reviewer" not in meta  # never invent a clinical reviewer
 
 
@@ -69,7 +73,7 @@ def test_every_article_page_shows_references_dates_disclaimer_and_a_problem_link
         text = client.get(article.get_absolute_url()).text
 
         assert text.count('rel="noopener noreferrer">') >= 3, article.slug
-        assert "Last reviewed" in text and "Next review due" in text, article.slug
+        assert "Last checked by our editors" in text and "Next review due" in text, article.slug
         assert "This page is not medical advice" in text, article.slug
         assert "Report a problem with this page" in text, article.slug
         assert "This page has not yet had clinical review." in text, article.slug
@@ -84,7 +88,11 @@ def test_side_effects_page_carries_the_urgent_help_and_emergency_boxes(client, l
 
 
 def test_article_page_carries_medical_web_page_metadata(client, make_article):
-    reviewed = make_article(reviewer="Dr A. Example, pharmacist")
+    reviewed = make_article(
+        reviewer="Dr A. Example, pharmacist",
+        published_at=timezone.now() - datetime.timedelta(days=40),
+        last_reviewed=timezone.localdate() - datetime.timedelta(days=10),
+    )
     unreviewed = make_article(reviewer="")
 
     reviewed_text = client.get(reviewed.get_absolute_url()).text
@@ -147,3 +155,142 @@ def test_about_page_says_who_publishes_how_articles_are_checked_and_how_stories_
     assert "How are the articles checked?" in text
     assert "How are patients' stories checked?" in text
     assert "Report a problem with this page" in text
+
+
+# --- Honest review labels -------------------------------------------------------
+
+
+def test_article_never_shows_an_editorial_check_dated_before_its_first_publication(client, make_article):
+    published = timezone.now() - datetime.timedelta(days=3)
+    article = make_article(published_at=published, last_reviewed=timezone.localdate() - datetime.timedelta(days=30))
+
+    text = client.get(article.get_absolute_url()).text
+
+    shown = timezone.localdate(published)
+    assert f"<dt>Last checked by our editors</dt><dd>{shown:%-d %B %Y}</dd>" in text
+    assert f'<meta itemprop="lastReviewed" content="{shown:%Y-%m-%d}">' in text
+    assert "Last reviewed" not in text
+
+
+def test_article_without_a_named_reviewer_says_it_has_had_no_clinical_review(client, make_article):
+    text = client.get(make_article(reviewer="").get_absolute_url()).text
+
+    assert "<dt>Clinical review</dt>" in text
+    assert "This page has not yet had clinical review." in text
+    assert "reviewedBy" not in text
+
+
+def test_about_page_says_the_editors_check_is_not_a_clinical_review(client):
+    text = client.get(reverse("about")).text
+
+    assert "That is an editorial check, not a clinical review." in text
+
+
+# --- Urgent help, links and safety wording in the shipped articles -------------------
+
+
+def test_every_article_links_to_urgent_help(client, loaded):
+    for article in Article.objects.published():
+        text = client.get(article.get_absolute_url()).text
+
+        assert f'href="{reverse("urgent_help")}">Feeling unwell? See when to get urgent help</a>' in text, article.slug
+
+
+def test_home_page_links_to_urgent_help_before_the_guide(client, loaded):
+    text = client.get(reverse("home")).text
+
+    assert text.index(f'href="{reverse("urgent_help")}"') < text.index('id="sections"')
+
+
+def test_every_link_inside_a_shipped_article_to_this_site_opens_a_page(client, loaded):
+    for article in Article.objects.published():
+        for href in set(re.findall(r'href="(/[^"#]*)', article.body_html)):
+            assert client.get(href).status_code == 200, (article.slug, href)
+
+
+def test_every_link_to_the_glossary_lands_on_an_entry(loaded):
+    glossary = Article.objects.get(slug="glossary")
+    entries = {heading["id"] for heading in glossary.toc}
+
+    for article in Article.objects.published():
+        for anchor in re.findall(r'href="/articles/glossary/#([^"]+)"', article.body_html):
+            assert anchor in entries, (article.slug, anchor)
+
+
+def test_real_life_stories_article_links_the_share_form_and_the_story_list(client, loaded):
+    text = client.get(reverse("articles:detail", args=["real-life-stories"])).text
+
+    assert f'href="{reverse("stories:share")}"' in text
+    assert f'href="{reverse("stories:list")}"' in text
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_shipped_article_asks_for_help_straight_away_never_the_same_day(path):
+    _, body = parse_content_file(path)
+
+    assert "the same day" not in body
+
+
+def test_common_questions_say_never_to_double_up_and_what_to_do_after_taking_too_much(client, loaded):
+    text = client.get(reverse("articles:detail", args=["common-questions"])).text
+
+    assert "Never take a double dose to make up for one you missed." in text
+    assert "What if I take too much?" in text
+    assert "take the medicine pack with you" in text
+
+
+def test_side_effects_page_warns_about_itching_in_pregnancy_and_aminosalicylates(client, loaded):
+    text = client.get(reverse("articles:detail", args=["side-effects"])).text
+
+    assert "intense itching with no rash" in text
+    assert "Do not stop your medicine unless your doctor or midwife tells you to." in text
+    assert "mesalazine, sulfasalazine" in text
+    assert "gov.uk/drug-safety-update/thiopurines-and-intrahepatic-cholestasis-of-pregnancy" in text
+
+
+def test_support_page_links_each_organisation_to_its_own_site_over_https(client, loaded):
+    text = client.get(reverse("articles:detail", args=["support"])).text
+
+    for name, address in [
+        ("Crohn's &amp; Colitis UK", "https://crohnsandcolitis.org.uk/"),
+        ("Crohn's &amp; Colitis Foundation", "https://www.crohnscolitisfoundation.org/"),
+        ("LUPUS UK", "https://www.lupusuk.org.uk/"),
+        ("Lupus Foundation of America", "https://www.lupus.org/"),
+    ]:
+        assert f'<a href="{address}" rel="noopener noreferrer">{name}</a>' in text
+
+
+# --- The "Report a problem" form speaks plainly --------------------------------------
+
+
+@pytest.mark.django_db
+def test_empty_problem_report_gets_plain_messages_that_do_not_repeat_the_question(client, make_article):
+    article = make_article()
+
+    text = client.post(reverse("articles:report_problem", args=[article.slug]), {}).text
+
+    assert "Choose what kind of problem you found." in text
+    assert "Tell us more about the problem, so an editor can find it." in text
+    assert "This field is required" not in text
+    assert "?:" not in text
+
+
+@pytest.mark.django_db
+def test_problem_report_with_an_unknown_kind_is_asked_to_choose_a_listed_kind(client, make_article):
+    article = make_article()
+
+    text = client.post(reverse("articles:report_problem", args=[article.slug]), {"kind": "bogus", "message": "x"}).text
+
+    assert "Choose one of the kinds of problem listed." in text
+    assert "Select a valid choice" not in text
+    assert ProblemReport.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_problem_report_form_marks_both_questions_as_required(client, make_article):
+    article = make_article()
+
+    text = client.get(reverse("articles:report_problem", args=[article.slug])).text
+
+    assert "<legend>What is the problem? (required)</legend>" in text
+    assert '<label for="id_message">Tell us more (required)</label>' in text
