@@ -211,3 +211,11 @@ def test_deploy_check_refuses_a_contact_address_that_is_not_an_email_address():
 
     assert result.returncode != 0
     assert "pages.E002" in result.stderr
+
+
+def test_forms_never_show_template_comments_to_readers(client, contact_settings, make_article):
+    # A Django comment written over two lines is printed as text, not hidden.
+    for url in [reverse("contact"), reverse("articles:report_problem", args=[make_article().slug])]:
+        text = client.get(url).text
+
+        assert "{#" not in text and "#}" not in text, url

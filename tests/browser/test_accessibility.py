@@ -48,6 +48,14 @@ def next_page(path):
     return visit
 
 
+def send_a_problem_report(page):
+    page.goto(reverse("articles:report_problem", args=["overview"]))
+    page.get_by_role("radio", name="Something else").check()
+    page.get_by_role("textbox", name="Tell us more").fill("The contents list could be shorter.")
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_role("status")).to_contain_text("An editor will look at the problem you reported")
+
+
 # Every kind of page a patient can reach, each in the state that matters.
 PAGES = {
     "home": address(lambda site: reverse("home")),
@@ -78,11 +86,30 @@ PAGES = {
     "story guidelines": address(lambda site: reverse("stories:guidelines")),
     "privacy notice": address(lambda site: reverse("stories:privacy")),
     "page not found": address(lambda site: "/no-such-page/", status=404),
+    "urgent help": address(lambda site: reverse("urgent_help")),
+    "contact": address(lambda site: reverse("contact")),
+    "contact, errors shown": submit_empty(lambda site: reverse("contact"), "Send my message"),
+    "report a problem, confirmation shown": lambda page, site: send_a_problem_report(page),
 }
+# Pages this issue added or changed: each is also walked through with the keyboard alone.
+NEW_AND_CHANGED = [
+    "home",
+    *(f"article {slug}" for slug in ARTICLE_SLUGS),
+    "report a problem, errors shown",
+    "report a problem, confirmation shown",
+    "about",
+    "privacy notice",
+    "page not found",
+    "urgent help",
+    "contact",
+    "contact, errors shown",
+]
 
 
 @pytest.fixture
-def site(articles, make_story):
+def site(articles, make_story, settings):
+    # The contact form shows only once the operator has given the editors' address.
+    settings.SITE_CONTACT_EMAIL = "editors@imuran-info.example"
     details = {"side_effects": ["tiredness", "nausea"], "age_band": "25-34", "helped_rating": 4, "overall_rating": 3}
     # 21 matching stories: the filtered list has a second page, with pagination links.
     stories = [make_story(title=f"Living with Crohn's, part {n}", **details) for n in range(1, 22)]
@@ -111,6 +138,53 @@ def test_page_has_no_wcag_violations_and_no_sideways_scrolling_at_320px(page, si
     # WCAG 1.4.10 Reflow, which axe does not measure: nothing wider than the screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert_no_wcag_violations(page)
+
+
+# --- Every new and changed page with the keyboard alone ---------------------------------
+
+FOCUS_STATE = """() => {
+    const element = document.activeElement;
+    const style = getComputedStyle(element);
+    const box = element.getBoundingClientRect();
+    return {
+        onPage: element !== document.body && element !== null,
+        label: element.labels?.[0]?.textContent.trim() || element.textContent.trim().slice(0, 40),
+        visible: element.matches(":focus-visible")
+            && (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0 || style.boxShadow !== "none"),
+        inView: box.bottom > 0 && box.top < window.innerHeight && box.right > 0 && box.left < window.innerWidth,
+    };
+}"""
+
+
+@pytest.mark.parametrize("name", NEW_AND_CHANGED)
+def test_every_stop_on_the_page_shows_focus_when_tabbed_to(page, site, name):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    PAGES[name](page, site)
+
+    stops = 0
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUS_STATE)
+        if not focused["onPage"]:
+            break  # past the last link: the whole page has been walked
+        stops += 1
+        assert focused["visible"] and focused["inView"], f"Focus is not visible on {focused['label']!r}"
+        assert focused["label"] != "Leave this empty", "The honeypot field must never take keyboard focus"
+    else:
+        raise AssertionError("Tab never left the page: is focus trapped?")
+    assert stops >= 5
+
+
+def test_patient_sends_a_message_with_the_keyboard_alone(page, site, mailoutbox):
+    page.goto(reverse("contact"))
+
+    tab_to(page, page.get_by_label("Your message"))
+    page.keyboard.type("Please add a page about travelling abroad with azathioprine.")
+    tab_to(page, page.get_by_role("button", name="Send my message"))
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("status")).to_contain_text("Thank you. Your message has gone to our editors.")
+    assert [mail.to for mail in mailoutbox] == [["editors@imuran-info.example"]]
 
 
 # --- The share form with the keyboard alone -------------------------------------
@@ -197,4 +271,5 @@ def test_problems_with_a_report_about_an_article_take_focus_so_they_are_read_fir
     page.get_by_role("button", name="Send report").click()
 
     expect(page.get_by_role("alert")).to_be_focused()
-    expect(page.get_by_role("textbox", name="Tell us more")).to_have_accessible_description(re.compile("required"))
+    message = page.get_by_role("textbox", name="Tell us more (required)")
+    expect(message).to_have_accessible_description(re.compile("^Error: Tell us more about the problem"))
