@@ -21,6 +21,7 @@ long_text = st.text(st.characters(exclude_categories=["Cs"]), min_size=90, max_s
 SHARE_FIELDS = [*StoryForm.base_fields, "csrfmiddlewaretoken"]
 REPORT_FIELDS = ["reason", "note"]
 PROBLEM_FIELDS = ["kind", "message"]
+CONTACT_FIELDS = ["message", "name", "email", "website"]
 FUZZ = settings(
     max_examples=60,
     deadline=None,
@@ -129,6 +130,29 @@ def test_article_problem_form_answers_any_combination_of_fields_and_text_without
     cache.clear()
 
     assert_readable_answer(client.post(problem_url, data))
+
+
+@pytest.fixture
+def contact_url(settings):
+    settings.SITE_CONTACT_EMAIL = "editors@imuran-info.example"
+    return reverse("contact")
+
+
+@FUZZ
+@given(data=form_data(CONTACT_FIELDS, st.one_of(any_text, long_text)))
+def test_contact_form_answers_any_combination_of_fields_and_text_without_a_server_error(client, contact_url, data):
+    cache.clear()
+
+    assert_readable_answer(client.post(contact_url, data))
+
+
+@FUZZ
+@given(body=raw_bodies)
+def test_contact_form_answers_random_bytes_without_a_server_error(client, contact_url, body):
+    cache.clear()
+    raw, content_type = body
+
+    assert_readable_answer(client.generic("POST", contact_url, raw, content_type=content_type))
 
 
 @FUZZ
