@@ -49,10 +49,10 @@ SITE_PUBLISHER = os.environ.get("SITE_PUBLISHER", "Imuran Info editorial team")
 # Absolute address used in canonical links when behind a proxy.
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
-# Privacy and contact: who is responsible for personal data here (name and postal address), for the
-# privacy notice; and the editors' inbox, where contact messages go. Never a
-# made-up default: the pages say plainly when these are missing, and
-# `check --deploy` fails until both are set (pages/checks.py).
+# Privacy and contact: who is responsible for personal data here (name and postal
+# address), named by the privacy notice; and the editors' inbox, where contact
+# messages go. Never a made-up default: the pages say plainly when these are
+# missing, and `check --deploy` fails until both are set (pages/checks.py).
 SITE_DATA_CONTROLLER = os.environ.get("SITE_DATA_CONTROLLER", "").strip()
 SITE_CONTACT_EMAIL = os.environ.get("SITE_CONTACT_EMAIL", "").strip()
 
