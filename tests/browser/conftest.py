@@ -44,8 +44,16 @@ def running_in_ci():
 def pytest_collection_modifyitems(items):
     # Browser tests are transactional: each ends by emptying the database. Like
     # Django's own runner, run them after every test that expects the rows the
-    # migrations create (groups, side-effect tags); the sort keeps the order otherwise.
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    # migrations create (groups, side-effect tags). Other transactional tests go
+    # last of all: their flush re-creates those rows under new ids, which the
+    # browser tests' saved copy of the database would then collide with.
+    # The sort keeps the order otherwise.
+    def group(item):
+        if item.get_closest_marker("browser") is not None:
+            return 1
+        return 2 if "transactional_db" in getattr(item, "fixturenames", ()) else 0
+
+    items.sort(key=group)
 
 
 def pytest_runtest_setup(item):
