@@ -9,7 +9,7 @@ import threading
 
 import pytest
 import time_machine
-from django.db import transaction
+from django.db import connections, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -372,7 +372,10 @@ def test_readers_in_many_threads_get_the_same_cached_page(make_article, transact
     statuses = []
 
     def read():
-        statuses.append(Client().get(article.get_absolute_url()).status_code)
+        try:
+            statuses.append(Client().get(article.get_absolute_url()).status_code)
+        finally:
+            connections.close_all()  # each thread opened a connection of its own
 
     threads = [threading.Thread(target=read) for _ in range(8)]
     for thread in threads:
