@@ -5,9 +5,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from operations.models import ScheduledJob
 from stories.models import Story
 
 REVIEW_WARNING_DAYS = 30
+# The purge runs daily; two days without a finished run means something is wrong.
+PURGE_OVERDUE = datetime.timedelta(days=2)
 
 
 class ImuranAdminSite(admin.AdminSite):
@@ -27,4 +30,11 @@ class ImuranAdminSite(admin.AdminSite):
         if user.has_perm("stories.moderate_story"):
             reminders["pending_stories"] = Story.objects.filter(status=Story.Status.PENDING).count()
             reminders["moderation_queue_url"] = reverse("admin:stories_story_changelist")
+            reminders.update(self.retention(timezone.now()))
         return reminders
+
+    def retention(self, now):
+        """When the retention purge last ran and what it deleted: the privacy notice's promise, kept."""
+        job = ScheduledJob.objects.filter(name=ScheduledJob.PURGE_STORIES).first()
+        finished = job.finished_at if job else None
+        return {"purge_job": job, "purge_overdue": finished is None or now - finished > PURGE_OVERDUE}

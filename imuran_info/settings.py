@@ -4,12 +4,15 @@ Development: DJANGO_DEBUG=true (the Makefile sets it for `make run`).
 Production: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL and REDIS_URL.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from imuran_info import logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -74,11 +77,18 @@ INSTALLED_APPS = [
     "articles",
     "stories",
     "pages",
+    "operations",
 ]
 
 MIDDLEWARE = [
+    # First and (nearly) last: counts and times every request, by view (/metrics).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Before anything can answer, so every response and log line carries the request id.
+    "imuran_info.logs.request_id_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Runs the retention purge once a day after some answer; static files never reach it.
+    "operations.schedule.scheduled_jobs_middleware",
     # ETags for every page, so an unchanged page costs a returning reader a 304.
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -89,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "imuran_info.middleware.security_headers",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Axes must come last: it turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -178,6 +189,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_STR_CALLABLE = "imuran_info.logs.axes_client"
 
 # --- Internationalisation ---------------------------------------------------
 
@@ -224,6 +236,9 @@ STORY_RATE_LIMIT = int(os.environ.get("STORY_RATE_LIMIT", "5"))
 STORY_TERMS_VERSION = "2026-12-02"
 # Behind a proxy every request comes from the proxy's address: use the one it appended instead.
 STORY_TRUST_X_FORWARDED_FOR = env_bool("DJANGO_BEHIND_PROXY")
+# Outside the database, so a restore of an older backup can withdraw again what authors
+# withdrew since (`reapply_withdrawals`). Story ids and token hashes only: no personal data.
+STORY_WITHDRAWAL_LOG = Path(os.environ.get("STORY_WITHDRAWAL_LOG", BASE_DIR / "var" / "withdrawals.jsonl"))
 
 # --- Security ---------------------------------------------------------------
 
@@ -243,6 +258,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "imuran_info.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
+# A load balancer checks instances over plain HTTP; a redirect would read as "down".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 # No inline script or style anywhere, the admin and markdownx included.
 CONTENT_SECURITY_POLICY = {
@@ -267,17 +284,37 @@ PERMISSIONS_POLICY = (
 
 # --- E-mail -----------------------------------------------------------------
 
-EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Development writes each mail to a file under var/mail/, never to the terminal or a log:
+# a decision mail holds its author's address and private link.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.filebased.EmailBackend" if DEBUG else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_FILE_PATH = BASE_DIR / "var" / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Imuran Info <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 
-# --- Logging ----------------------------------------------------------------
+# --- Logging, errors, metrics and backups (README "Operations") -----------
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
-}
+# JSON lines on stdout in production, plain lines in development; never personal data.
+LOGGING = logs.from_environment(debug=DEBUG)
+
+# Errors go to Sentry (or a compatible service) only when this is set, scrubbed like the logs.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from imuran_info import error_reporting
+
+    error_reporting.start(SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", "production"))
+
+# /metrics answers these addresses or networks (e.g. "10.0.0.5,192.168.1.0/24") and staff.
+METRICS_ALLOWED_NETWORKS = [ipaddress.ip_network(item, strict=False) for item in env_list("METRICS_ALLOWED_ADDRESSES")]
+
+# The retention purge runs daily from ordinary requests (operations/schedule.py); each process
+# looks for due jobs at most this often.
+SCHEDULED_JOBS = env_bool("DJANGO_SCHEDULED_JOBS", default=True)
+SCHEDULED_JOBS_CHECK_SECONDS = float(os.environ.get("SCHEDULED_JOBS_CHECK_SECONDS", "300"))
+
+# `make backup` writes here.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))

@@ -6,7 +6,7 @@ from django.views.generic import TemplateView
 from django.views.static import serve
 
 from articles import editor_views
-from imuran_info import views
+from imuran_info import health, metrics, views
 from imuran_info.sitemaps import cached_sitemap, sitemaps
 
 urlpatterns = [
@@ -16,6 +16,10 @@ urlpatterns = [
     path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
     path("", include("pages.urls")),  # contact, urgent help
     path("robots.txt", views.robots_txt, name="robots"),
+    # For load balancers, the front server and Prometheus (README "Operations").
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_page, name="metrics"),
     path(
         "sitemap.xml",
         cached_sitemap(sitemap_views.index, paged=False),

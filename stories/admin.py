@@ -16,6 +16,7 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from imuran_info import metrics
 from page_cache.generations import Scope, changed
 from stories.admin_filters import HasFlagsFilter, OpenReportsFilter, QueueFilter, open_reports_of
 from stories.emails import email_decision
@@ -175,6 +176,7 @@ class StoryAdmin(admin.ModelAdmin):
             try:
                 email_decision(request, story)
             except (smtplib.SMTPException, OSError):
+                metrics.mail_failed()
                 self.message_user(
                     request,
                     f"{story}: the e-mail to its author could not be sent. They can still see the decision "

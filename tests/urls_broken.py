@@ -9,5 +9,14 @@ def broken_view(request):
     raise RuntimeError("secret internal detail")
 
 
-urlpatterns = [path("broken/", broken_view), *site_urlpatterns]
+def broken_with_personal_data(request, token):
+    # As a careless error message might: what the visitor sent, word for word.
+    raise ValueError(f"could not answer {request.GET.get('email')} about {token}")
+
+
+urlpatterns = [
+    path("broken/", broken_view),
+    path("broken/<slug:token>/", broken_with_personal_data),
+    *site_urlpatterns,
+]
 handler500 = "imuran_info.views.server_error"

@@ -1,0 +1,99 @@
+"""Prometheus metrics at /metrics, for allowed addresses and staff only.
+
+Requests by view (count, latency, status) come from django-prometheus's middleware. This module
+adds what only the site knows: page-cache hits and misses, failed mails (counted where they
+happen, through the functions below), and the moderation queue (read from the database at
+each scrape, so every process reports the same).
+
+Under gunicorn each worker counts in files under PROMETHEUS_MULTIPROC_DIR (set up by
+imuran_info/gunicorn_conf.py) and a scrape adds them up; without it, each process counts alone.
+"""
+
+import ipaddress
+import logging
+import os
+import time
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.db.models import Count, Min
+from django.http import Http404, HttpResponse
+from django.views.decorators.cache import never_cache
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.multiprocess import MultiProcessCollector
+
+logger = logging.getLogger(__name__)
+
+_page_cache = Counter(
+    "imuran_page_cache_requests", "Anonymous page requests the page cache answered (hit) or not (miss).", ["result"]
+)
+_page_cache_hits = _page_cache.labels(result="hit")
+_page_cache_misses = _page_cache.labels(result="miss")
+_mail_failures = Counter("imuran_mail_failures", "E-mails that could not be handed to the mail server.")
+
+
+def page_cache_hit():
+    _page_cache_hits.inc()
+
+
+def page_cache_miss():
+    _page_cache_misses.inc()
+
+
+def mail_failed():
+    _mail_failures.inc()
+
+
+class SiteCollector:
+    """Figures read from the database when Prometheus asks: two cheap, indexed queries."""
+
+    def collect(self):
+        from operations.models import ScheduledJob
+        from stories.models import Story
+
+        try:
+            pending = Story.objects.filter(status=Story.Status.PENDING)
+            queue = pending.aggregate(waiting=Count("id"), oldest=Min("submitted_at"))
+            purge = ScheduledJob.objects.filter(name=ScheduledJob.PURGE_STORIES).values_list("finished_at", flat=True)
+            finished = next(iter(purge), None)
+        except DatabaseError as error:
+            # The request counts still matter most when the database is down: send those.
+            logger.warning("metrics: the database did not answer (%s)", type(error).__name__)
+            return
+        yield GaugeMetricFamily("imuran_stories_waiting", "Stories waiting for a moderator.", value=queue["waiting"])
+        age = time.time() - queue["oldest"].timestamp() if queue["oldest"] else 0
+        yield GaugeMetricFamily(
+            "imuran_stories_oldest_waiting_seconds", "How long the oldest waiting story has waited.", value=age
+        )
+        yield GaugeMetricFamily(
+            "imuran_story_purge_last_finished_timestamp_seconds",
+            "When the retention purge last finished (0: never).",
+            value=finished.timestamp() if finished else 0,
+        )
+
+
+def _from_allowed_address(request):
+    from stories.throttle import client_address
+
+    try:
+        address = ipaddress.ip_address(client_address(request))
+    except ValueError:
+        return False
+    return any(address in network for network in settings.METRICS_ALLOWED_NETWORKS)
+
+
+@never_cache
+def metrics_page(request):
+    # Addresses first: a scraper has no session, so asking about staff would read none.
+    if not (_from_allowed_address(request) or (request.user.is_active and request.user.is_staff)):
+        raise Http404  # as if there were nothing here
+    registry = CollectorRegistry()
+    registry.register(SiteCollector())
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        MultiProcessCollector(registry)
+        body = generate_latest(registry)
+    else:
+        body = generate_latest(registry) + generate_latest(REGISTRY)
+    return HttpResponse(body, content_type=CONTENT_TYPE_LATEST)
