@@ -6,11 +6,14 @@ PORT ?= 8000
 DEV_KEY_FILE := .dev-secret-key
 # Development only: debug on, and a random key made once per checkout (never committed).
 DEV_ENV = DJANGO_DEBUG=true SITE_URL=http://127.0.0.1:$(PORT) DJANGO_SECRET_KEY="$$(cat $(DEV_KEY_FILE))"
+# Operations commands keep the environment's settings (DATABASE_URL, DJANGO_SECRET_KEY...); the
+# development key only stands in when none is set, since backups sign nothing.
+OPS_ENV = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(DEV_KEY_FILE))}"
 # Production-like, on plain http://127.0.0.1 (no TLS here), for `make serve` and `make bench`.
 SERVE_ENV = DJANGO_DEBUG=false DJANGO_HTTPS=false SITE_URL=http://127.0.0.1:$(PORT) DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_SECRET_KEY="$$(cat $(DEV_KEY_FILE))"
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint format demo bench bench-multiprocess
+.PHONY: help run serve test lint format demo bench bench-multiprocess backup restore
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-19s %s\n", $$1, $$2}'
@@ -41,7 +44,7 @@ serve: $(VENV)/.runtime-installed $(DEV_KEY_FILE) ## Run it as production does: 
 	$(SERVE_ENV) $(PY) manage.py load_initial_content
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "  Imuran Info (production mode) at http://127.0.0.1:$(PORT)/"
-	$(SERVE_ENV) $(VENV)/bin/gunicorn imuran_info.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+	$(SERVE_ENV) $(VENV)/bin/gunicorn imuran_info.wsgi --config python:imuran_info.gunicorn_conf --bind 127.0.0.1:$(PORT) --workers 2
 
 test: $(VENV)/.dev-installed ## Set up and run the whole test suite (SQLite; DATABASE_URL for PostgreSQL)
 	$(PY) -m pytest
@@ -64,3 +67,12 @@ bench-multiprocess: $(VENV)/.runtime-installed $(DEV_KEY_FILE) ## Two gunicorn w
 demo: $(VENV)/.runtime-installed $(DEV_KEY_FILE) ## Development only: fill the moderation queue with sample stories
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py demo_stories
+
+backup: $(VENV)/.runtime-installed $(DEV_KEY_FILE) ## Back up the database and uploaded files to backups/ (BACKUP_DIR=... elsewhere)
+	$(OPS_ENV) $(PY) manage.py backup
+
+restore: $(VENV)/.runtime-installed $(DEV_KEY_FILE) ## Restore FILE=... into an empty database, then re-apply withdrawals and the purge
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/imuran-backup-....tar" >&2; exit 2; }
+	$(OPS_ENV) $(PY) manage.py restore "$(FILE)"
+	$(OPS_ENV) $(PY) manage.py reapply_withdrawals
+	$(OPS_ENV) $(PY) manage.py purge_stories

@@ -1,4 +1,5 @@
 import secrets
+from functools import partial
 
 from django.conf import settings
 from django.db import models, transaction
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from page_cache.generations import Scope, changed, remember_until_changed
+from stories import withdrawal_log
 
 URGENT_FLAG_KINDS = {"urgent_symptom", "self_harm"}
 
@@ -232,6 +234,8 @@ class Story(models.Model):
         self.save()
         self.side_effects.clear()
         self.reports.all().delete()
+        # So that restoring an older backup cannot bring the story back for good.
+        transaction.on_commit(partial(withdrawal_log.append, self.pk, self.token))
 
     def report(self, *, reason, note=""):
         # The story stays public; the open report puts it back in the moderators' queue.

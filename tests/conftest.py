@@ -43,6 +43,13 @@ def _empty_cache():
     _clear_caches()
 
 
+@pytest.fixture(autouse=True)
+def _withdrawal_log(settings, tmp_path):
+    # Each test writes withdrawals to a log of its own, never to the checkout's var/.
+    settings.STORY_WITHDRAWAL_LOG = tmp_path / "withdrawals.jsonl"
+    return settings.STORY_WITHDRAWAL_LOG
+
+
 @pytest.fixture
 def make_article(db):
     counter = iter(range(1, 10_000))
