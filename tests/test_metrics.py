@@ -120,6 +120,16 @@ def test_a_decision_mail_that_cannot_be_sent_is_counted(moderator_client, make_s
     assert sample(scrape(), "imuran_mail_failures_total") - before == 1
 
 
+def test_every_alert_in_the_readme_uses_a_metric_the_site_exports(client, scrape):
+    client.get("/no-such-page/")  # so that responses by status have a sample
+    alerts = README.read_text().split("### Alerts", 1)[1].split("\n### ", 1)[0]
+    used = set(re.findall(r"\b((?:imuran|django)_[a-z_]+)\b", alerts))
+    exported = scrape()
+
+    assert len(used) >= 3
+    assert [name for name in sorted(used) if not re.search(rf"^{name}[{{ ]", exported, re.MULTILINE)] == []
+
+
 def test_counts_from_every_gunicorn_worker_add_up_in_one_scrape(tmp_path):
     env = site_environment(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", METRICS_ALLOWED_ADDRESSES="127.0.0.1")
     with gunicorn(env, workers=2) as url:
