@@ -1,7 +1,8 @@
 """Health checks for load balancers and the front server.
 
 /healthz: the process answers (no database, no cache). /readyz: the database answers one
-cheap query (503 if not); a cache that fails makes it "degraded" but still 200, so a cache
+cheap query (503 if not); a cache that fails (or whose circuit breaker is open, see
+imuran_info/redis_breaker.py) makes it "degraded" but still 200, so a cache
 outage never takes every instance out of the load balancer at once. Neither is cached, uses
 the session, sets a cookie or says anything about versions or settings.
 """
@@ -33,13 +34,14 @@ def database_answers():
 
 
 def cache_answers():
-    # A miss is an answer too: only an error means the cache is unavailable.
+    # Any answer, True or False, means the cache works. django-redis with IGNORE_EXCEPTIONS
+    # turns an error, or the circuit breaker's "skip Redis", into None; other backends raise.
     try:
-        cache.get(PROBE_KEY)
-    except Exception as error:  # any backend, any failure: redis-py, a socket, a circuit breaker
+        answer = cache.has_key(PROBE_KEY)
+    except Exception as error:  # any backend, any failure
         logger.warning("readyz: the cache did not answer (%s)", type(error).__name__)
         return False
-    return True
+    return answer is not None
 
 
 @never_cache

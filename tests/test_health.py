@@ -28,11 +28,27 @@ def unreachable_database():
     broken.close()
 
 
-@pytest.fixture
-def redis_cache(settings):
+CACHE_BACKENDS = {
+    # As production configures it: errors become "not cached", behind a circuit breaker.
+    "django-redis": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 0.2,
+            "SOCKET_TIMEOUT": 0.2,
+            "CONNECTION_POOL_CLASS": "imuran_info.redis_breaker.CircuitBreakerPool",
+        },
+    },
+    # Django's own, which raises.
+    "django": {"BACKEND": "django.core.cache.backends.redis.RedisCache"},
+}
+
+
+@pytest.fixture(params=sorted(CACHE_BACKENDS))
+def redis_cache(request, settings):
     """The site's cache on a Redis server of the test's own; yields that server's process."""
     with own_redis() as (url, server):
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+        settings.CACHES = {"default": {**CACHE_BACKENDS[request.param], "LOCATION": url}}
         yield server
 
 
