@@ -1,9 +1,10 @@
 """Jobs the site runs for itself, on a schedule, with no cron.
 
-Ordinary requests drive the clock, as scheduled publishing needs no cron: after answering,
-each process looks at most every SCHEDULED_JOBS_CHECK_SECONDS for a job that is due. One
-UPDATE claims the run (only one process across all servers wins it), and the job runs after
-the page was rendered. Health checks never run jobs; Prometheus's scrapes and any visitor do.
+Ordinary requests drive the clock, as scheduled publishing needs no cron: once a response is
+ready, each process looks at most every SCHEDULED_JOBS_CHECK_SECONDS for a job that is due.
+One UPDATE claims the run (only one process across all servers wins it), and the job runs
+before that one response leaves, in batches small enough not to keep it long. Health checks
+never run jobs; Prometheus's scrapes and any visitor do.
 """
 
 import logging
