@@ -24,6 +24,7 @@ from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.utils.encoding import escape_uri_path
 from django.utils.http import http_date
 
+from imuran_info import metrics
 from page_cache.generations import known
 
 PAGE_SECONDS = 60 * 60
@@ -132,8 +133,10 @@ def public_page(*, scopes, params=()):
                     return response
                 pages.keep(key, page)
                 result = "miss"
+                metrics.page_cache_miss()
             else:
                 result = "hit"
+                metrics.page_cache_hit()
             return _respond(request, page, result, started)
 
         return wrapper
