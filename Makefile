@@ -10,7 +10,10 @@ DEV_ENV = DJANGO_DEBUG=true SITE_URL=http://127.0.0.1:$(PORT) DJANGO_SECRET_KEY=
 # development key only stands in when none is set, since backups sign nothing.
 OPS_ENV = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(DEV_KEY_FILE))}"
 # Production-like, on plain http://127.0.0.1 (no TLS here), for `make serve` and `make bench`.
-SERVE_ENV = DJANGO_DEBUG=false DJANGO_HTTPS=false SITE_URL=http://127.0.0.1:$(PORT) DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_SECRET_KEY="$$(cat $(DEV_KEY_FILE))"
+# nginx is in front (deploy/), so the client's address comes from its X-Forwarded-For.
+SERVE_ENV = DJANGO_DEBUG=false DJANGO_HTTPS=false DJANGO_BEHIND_PROXY=true SITE_URL=http://127.0.0.1:$(PORT) DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_SECRET_KEY="$$(cat $(DEV_KEY_FILE))"
+# Debian's nginx is the front server of `make serve`, `make bench` and the multi-instance check.
+NEED_NGINX = command -v nginx >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nginx)
 
 .DEFAULT_GOAL := help
 .PHONY: help run serve test lint format demo bench bench-multiprocess backup restore
@@ -39,12 +42,12 @@ run: $(VENV)/.runtime-installed $(DEV_KEY_FILE) ## Set up and run the site on ht
 	@echo ""
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-serve: $(VENV)/.runtime-installed $(DEV_KEY_FILE) ## Run it as production does: gunicorn, DEBUG off, hashed static files
+serve: $(VENV)/.runtime-installed $(DEV_KEY_FILE) ## Run it as production does: nginx in front of gunicorn, DEBUG off
+	@$(NEED_NGINX)
 	$(SERVE_ENV) $(PY) manage.py migrate --noinput
 	$(SERVE_ENV) $(PY) manage.py load_initial_content
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
-	@echo "  Imuran Info (production mode) at http://127.0.0.1:$(PORT)/"
-	$(SERVE_ENV) $(VENV)/bin/gunicorn imuran_info.wsgi --config python:imuran_info.gunicorn_conf --bind 127.0.0.1:$(PORT) --workers 2
+	$(SERVE_ENV) $(PY) -m deploy.serve --port $(PORT)
 
 test: $(VENV)/.dev-installed ## Set up and run the whole test suite (SQLite; DATABASE_URL for PostgreSQL)
 	$(PY) -m pytest
@@ -59,9 +62,11 @@ format: $(VENV)/.dev-installed ## Reformat the code with ruff
 
 bench: $(VENV)/.runtime-installed $(DEV_KEY_FILE) ## Benchmark every page, PostgreSQL + Redis (BENCH_ARGS="--stories 1000000")
 	@command -v wrk >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk)
+	@$(NEED_NGINX)
 	$(SERVE_ENV) $(PY) -m bench.run $(BENCH_ARGS)
 
-bench-multiprocess: $(VENV)/.runtime-installed $(DEV_KEY_FILE) ## Two gunicorn workers, one Redis: a publish and the rate limit reach both
+bench-multiprocess: $(VENV)/.dev-installed $(DEV_KEY_FILE) ## Two app instances behind nginx, one PostgreSQL, Redis and S3 store
+	@$(NEED_NGINX)
 	$(SERVE_ENV) $(PY) -m bench.multiprocess
 
 demo: $(VENV)/.runtime-installed $(DEV_KEY_FILE) ## Development only: fill the moderation queue with sample stories

@@ -1,4 +1,13 @@
+import logging
+
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.shortcuts import render
+
+logger = logging.getLogger(__name__)
+
+# How long a browser or crawler is asked to wait when the database is out of reach.
+RETRY_AFTER_SECONDS = 30
 
 
 def security_headers(get_response):
@@ -10,3 +19,27 @@ def security_headers(get_response):
         return response
 
     return middleware
+
+
+class DatabaseUnavailableMiddleware:
+    """When the database cannot be reached, a friendly 503 with Retry-After instead of a 500.
+
+    Pages each process keeps (page_cache/) are still served; this is for everything else.
+    The page is rendered without the request, so nothing on it touches the session or the
+    database, and nothing about the failure reaches the reader.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.error("Database unavailable for %s %s: %s", request.method, request.path, exception)
+        response = render(None, "503.html", status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response

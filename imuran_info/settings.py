@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "imuran_info.middleware.security_headers",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
+    # Database out of reach: a friendly 503 with Retry-After, never a 500 (issue 11).
+    "imuran_info.middleware.DatabaseUnavailableMiddleware",
     # Axes must come last: it turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -201,15 +203,35 @@ USE_TZ = True
 # --- Static and uploaded files ----------------------------------------------
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
+    # One machine (`make run`): uploaded images in MEDIA_ROOT.
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Compressed files with content hashes in their names, cached for a year.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Several machines: uploaded images in an S3-compatible store that every app machine shares
+# (django-storages). They are still linked at MEDIA_URL on our own origin, where the front
+# server passes them on from the store (deploy/), so the CSP's img-src 'self' holds.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "imuran_info.storage.SharedMediaStorage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            # Empty for Amazon S3 itself; the store's address for any other S3-compatible one.
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY", ""),
+            # An upload never replaces another file of the same name.
+            "file_overwrite": False,
+            "querystring_auth": False,
+        },
+    }
 
 # Patients never send more than a story; a bigger body is refused with 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024

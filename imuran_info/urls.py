@@ -1,9 +1,9 @@
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path, re_path
+from django.urls import include, path
 from django.views.generic import TemplateView
-from django.views.static import serve
 
 from articles import editor_views
 from imuran_info import health, metrics, views
@@ -36,10 +36,11 @@ urlpatterns = [
     path("markdownx/markdownify/", editor_views.markdown_preview, name="markdownx_markdownify"),
     path("markdownx/upload/", editor_views.image_upload, name="markdownx_upload"),
     path("admin/", admin.site.urls),
-    # Uploaded article images: Pillow re-encoded every one as PNG or JPEG, so
-    # serving them from the app is safe, and keeps every asset on our own origin.
-    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
+# Uploaded images: the development server serves them (`make run`, DEBUG on; static() adds
+# nothing otherwise). In production the front server does, from MEDIA_ROOT on one machine or
+# from the shared store on several (deploy/nginx.conf.template), always on our own origin.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler400 = "imuran_info.views.bad_request"
 handler403 = "imuran_info.views.permission_denied"
