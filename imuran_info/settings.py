@@ -143,24 +143,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # without it each process keeps its own in memory, which is fine for one process.
 # Pages are not kept here: see page_cache/ and "How the pages stay fast" in the README.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "imuran"),
-            "OPTIONS": {
-                # A cache is a shortcut, never a dependency: when Redis is down, frozen
-                # or full, a call answers "not cached" instead of raising, waits at most
-                # these fractions of a second, and after a failure the circuit breaker
-                # skips Redis for a few seconds instead of waiting on every request.
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.2")),
-                "SOCKET_TIMEOUT": float(os.environ.get("REDIS_TIMEOUT", "0.2")),
-                "CONNECTION_POOL_CLASS": "imuran_info.redis_breaker.CircuitBreakerPool",
-            },
-        }
+
+
+def redis_cache(location):
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "imuran"),
+        "OPTIONS": {
+            # A cache is a shortcut, never a dependency: when Redis is down, frozen
+            # or full, a call answers "not cached" instead of raising, waits at most
+            # these fractions of a second, and after a failure the circuit breaker
+            # skips Redis for a few seconds instead of waiting on every request.
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.2")),
+            "SOCKET_TIMEOUT": float(os.environ.get("REDIS_TIMEOUT", "0.2")),
+            "CONNECTION_POOL_CLASS": "imuran_info.redis_breaker.CircuitBreakerPool",
+        },
     }
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Each process keeps its own copy of hot public pages and reads from the database
