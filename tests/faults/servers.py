@@ -155,8 +155,8 @@ def prepare_site(env, *, static=False):
 
 
 def in_site(env, code):
-    """Python run inside the site (the same database); what it prints."""
-    return manage(env, "shell", "--command", code).strip()
+    """Python run inside the site (the same database); the last line it prints."""
+    return manage(env, "shell", "--command", code).strip().splitlines()[-1]
 
 
 class Browser:
