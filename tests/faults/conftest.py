@@ -4,6 +4,8 @@ They run once, in `make test` (SQLite); the PostgreSQL pass of .ci/run leaves th
 `-m "not faults"`, since they bring their own databases.
 """
 
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -45,9 +47,25 @@ def cache_on(settings):
 
 
 @pytest.fixture(scope="session")
-def site_files(tmp_path_factory):
+def readable_folder():
+    """Makes folders nginx's workers can read: run as root, nginx hands its work to `nobody`,
+    who may not enter pytest's private temporary folders. Removed at the end of the session."""
+    folders = []
+
+    def make(prefix):
+        folders.append(Path(tempfile.mkdtemp(prefix=f"imuran-{prefix}-")))
+        folders[-1].chmod(0o755)
+        return folders[-1]
+
+    yield make
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def site_files(readable_folder):
     """A migrated site database file with the shipped articles and collected static files,
     shared by the servers a test starts (they are separate processes, so no in-memory database)."""
-    tmp = tmp_path_factory.mktemp("site")
+    tmp = readable_folder("site")
     prepare_site(site_environment(tmp), static=True)
     return tmp
