@@ -1,9 +1,10 @@
-"""`make bench`: the benchmark of issue 7.
+"""`make bench`: the benchmark of issues 7 and 11.
 
-Seeds its own PostgreSQL database, starts the site as production runs it (gunicorn with two
-workers, DEBUG off, Redis cache) on 127.0.0.1 only, loads every page with wrk from a separate
-process, and compares each page's throughput with a minimal Django view on the same server.
-Prints a Markdown table and writes bench/results/latest.json.
+Seeds its own PostgreSQL database, starts the site as production runs it (nginx in front of
+gunicorn with two workers, DEBUG off, Redis cache) on 127.0.0.1 only, and beside it a bare
+Django project (bench/bare/) on the same gunicorn. Loads every page with wrk from a separate
+process, through nginx and straight to gunicorn, and compares each with the bare floor and
+with the full-stack baseline view. Prints a Markdown table and writes bench/results/latest.json.
 """
 
 # It runs fixed local tools (wrk, gunicorn, pg_isready...) with arguments it builds itself.
@@ -22,8 +23,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import report
+from bench import moderate, report
 from bench.client import BROWSER_ENCODINGS, Client
+from bench.slowloris import Slowloris
+from deploy import stack
 
 HOST = "127.0.0.1"  # loopback only: the benchmark never sends a request anywhere else
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +44,7 @@ def parse_args():
     parser.add_argument("--warmup", type=int, default=2, help="seconds of unrecorded load before each page (default 2)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (default 32)")
-    parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
+    parser.add_argument("--port", type=int, default=8765, help="nginx's port on 127.0.0.1 (default 8765)")
     args = parser.parse_args()
     if not 0 <= args.stories <= 1_000_000:
         parser.error("--stories must be between 0 and 1,000,000")
@@ -120,36 +123,36 @@ def port_is_free(port):
 
 
 @contextlib.contextmanager
-def gunicorn(port, base_url):
+def servers(args):
+    """nginx on args.port in front of the site's gunicorn, and the bare floor's gunicorn; yields base URLs."""
+    from django.conf import settings
+
     RESULTS.mkdir(parents=True, exist_ok=True)
-    log_path = RESULTS / "gunicorn.log"
-    # As `make serve` runs it, minus the access log: writing 100,000 log lines would measure the disk.
-    command = [sys.executable, "-m", "gunicorn", "imuran_info.wsgi", "--bind", f"{HOST}:{port}", "--workers", "2"]
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-
-        def serving():
-            if server.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {server.returncode}; see {log_path}.")
-            with contextlib.suppress(OSError):
-                return Client(base_url).get("/bench/baseline/")[0] == 200
-            return False
-
-        try:
-            wait_for(serving, "gunicorn to answer")
-            yield
-        finally:
-            server.terminate()  # SIGTERM: gunicorn finishes the requests in flight, then stops its workers
-            try:
-                server.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+    app_port, bare_port = stack.free_port(), stack.free_port()
+    with (
+        open(RESULTS / "gunicorn.log", "w") as log,
+        stack.gunicorn(app_port, log=log),
+        stack.gunicorn(bare_port, wsgi="bench.bare.wsgi", log=log, ready_path="/bench/bare/"),
+        stack.nginx(
+            listen=args.port,
+            upstreams=[app_port],
+            run_dir=ROOT / "run" / "bench",
+            static_root=settings.STATIC_ROOT,
+            media=stack.media_location(None, settings.MEDIA_ROOT),
+            # Off, as gunicorn's is: 30,000 lines a second would measure the disk.
+            access_log=False,
+        ),
+    ):
+        yield {
+            "front": f"http://{HOST}:{args.port}",
+            "app": f"http://{HOST}:{app_port}",
+            "bare": f"http://{HOST}:{bare_port}",
+        }
 
 
-def wrk(url, seconds, args, page):
-    command = ["wrk", "--threads", str(args.threads), "--connections", str(args.connections)]
-    command += ["--duration", f"{seconds}s", "--timeout", "10s", "--script", str(ROOT / "bench" / "wrk.lua")]
+def wrk(url, seconds, args, page, *, threads=None, connections=None, timeout=10):
+    command = ["wrk", "--threads", str(threads or args.threads), "--connections", str(connections or args.connections)]
+    command += ["--duration", f"{seconds}s", "--timeout", f"{timeout}s", "--script", str(ROOT / "bench" / "wrk.lua")]
     for header in (f"Accept-Encoding: {BROWSER_ENCODINGS}", *page.headers):
         command += ["--header", header]
     environment = {**os.environ, "BENCH_POST_BODY": page.post_body, "BENCH_PATHS_FILE": ""}
@@ -165,22 +168,25 @@ def wrk(url, seconds, args, page):
     return json.loads(line.removeprefix("BENCH_JSON "))
 
 
-def measure(page, base_url, args):
+def measure(page, urls, args):
     def drain():
         # wrk leaves its last requests queued in gunicorn; one more request waits them all out,
         # so no page is measured while the server still works for the one before.
-        Client(base_url).get("/bench/baseline/")
+        Client(urls["app"]).get("/bench/baseline/")
 
-    # Fills caches and opens DB connections; not counted. A row that walks many addresses
-    # warms up on its first only, so the walk itself finds none of them cached.
-    wrk(base_url + page.path, args.warmup, args, dataclasses.replace(page, paths=[]))
-    drain()
-    raw = wrk(base_url + page.path, args.duration, args, page)
+    if page.kind == "slowloris":
+        raw = slow_clients(page, urls, args)
+    elif page.kind == "moderating":
+        with moderator_at_work():
+            raw = load(page, urls[page.via], args, drain)
+    else:
+        raw = load(page, urls[page.via], args, drain)
     drain()
     statuses = {int(status): count for status, count in raw["statuses"].items()}
     return {
         "page": page.name,
         "kind": page.kind,
+        "via": page.via,
         "path": page.path,
         "distinct_paths": len(page.paths) or 1,
         "requests": raw["requests"],
@@ -188,11 +194,46 @@ def measure(page, base_url, args):
         "p50_ms": raw["p50_us"] / 1000,
         "p99_ms": raw["p99_us"] / 1000,
         "non_2xx": sum(count for status, count in statuses.items() if not 200 <= status < 300),
-        # What fails a row: error statuses, and connections wrk gave up on (10 s timeout).
+        # What fails a row: error statuses, and connections wrk gave up on (its timeout).
         "errors": sum(count for status, count in statuses.items() if status >= 400) + raw["socket_errors"],
         "statuses": statuses,
         "target": page.target,
     }
+
+
+def load(page, base_url, args, drain):
+    # Fills caches and opens DB connections; not counted. A row that walks many addresses
+    # warms up on its first only, so the walk itself finds none of them cached.
+    wrk(base_url + page.path, args.warmup, args, dataclasses.replace(page, paths=[]))
+    drain()
+    return wrk(base_url + page.path, args.duration, args, page)
+
+
+def slow_clients(page, urls, args):
+    """Two readers with a 1 s timeout while 200 connections dribble headers and never finish."""
+    from bench import scenario
+
+    port = int(urls[page.via].rsplit(":", 1)[1])
+    with Slowloris(port, count=scenario.SLOW_CLIENTS):
+        time.sleep(2)  # every slow connection open before the readers start
+        # Straight to gunicorn the readers get nothing: a few seconds show it.
+        seconds = args.duration if page.via == "front" else max(3, min(args.duration, 5))
+        readers = {"threads": 1, "connections": scenario.SLOW_READERS, "timeout": 1}
+        return wrk(urls[page.via] + page.path, seconds, args, page, **readers)
+
+
+moderated = []  # stories the moderator decided; put back in the queue at the end
+
+
+@contextlib.contextmanager
+def moderator_at_work():
+    decider = subprocess.Popen([sys.executable, "-m", "bench.moderate"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        yield
+    finally:
+        stack.stop(decider, seconds=10)
+        moderated.extend(int(line) for line in decider.stdout.read().split())
+        print(f"    the moderator has decided {len(moderated)} stories", flush=True)
 
 
 def machine():
@@ -213,6 +254,9 @@ def machine():
         "django": django.get_version(),
         "postgresql": postgresql,
         "wrk": (wrk_version.stdout + wrk_version.stderr).split()[1],
+        "nginx": subprocess.run(["nginx", "-v"], capture_output=True, text=True, check=False)
+        .stderr.split("/")[-1]
+        .strip(),
     }
 
 
@@ -263,17 +307,18 @@ def main():
     cache.clear()  # no page or rate limit left over from an earlier run or dataset
     connections.close_all()  # the server gets the database to itself
 
-    base_url = f"http://{HOST}:{args.port}"
     try:
-        with gunicorn(args.port, base_url):
-            plan = scenario.build(base_url, dataset, moderator)
+        with servers(args) as urls:
+            plan = scenario.build(urls["front"], dataset, moderator)
             results.update(scenario.single_client_checks(plan))
             results["rows"] = []
             for page in plan.pages:
-                print(f"  loading {page.name} ({page.path}) ...", flush=True)
-                results["rows"].append(measure(page, base_url, args))
+                print(f"  loading {page.name} via {page.via} ({page.path}) ...", flush=True)
+                results["rows"].append(measure(page, urls, args))
     finally:
         seed.delete_stories_after(last_story_before)  # the ones the share form's load submitted
+        moderate.restore(moderated)
+        scenario.remove_physical_limit()
 
     results["load_average_after"] = os.getloadavg()[0]
     report.judge(results)
