@@ -24,7 +24,6 @@ import time
 from pathlib import Path
 
 from bench import run
-from bench.scenario import Page
 from bench.slowloris import Slowloris
 from deploy import stack
 
@@ -69,6 +68,7 @@ def main():
     import django
 
     django.setup()
+    from bench.scenario import Page
     from stories.models import Story
 
     stories = [f"/stories/{pk}/" for pk in Story.objects.approved().values_list("pk", flat=True)[:5000]]
