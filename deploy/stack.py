@@ -118,25 +118,15 @@ def render(*, listen, upstreams, run_dir, static_root, media, access_log=True, w
 
 
 @contextlib.contextmanager
-def nginx(*, listen, upstreams, run_dir, static_root, media, access_log=True, worker_processes="auto"):
-    """nginx in front of `upstreams` on 127.0.0.1:`listen`; yields its process. Stops it on exit."""
+def nginx(*, listen, run_dir, **options):
+    """nginx in front of `upstreams` on 127.0.0.1:`listen` (options as for render()); yields its process."""
     nginx_binary = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx_binary).exists():
         raise RuntimeError("nginx is not installed: apt-get install nginx (the Makefile and .ci/run do).")
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     config = run_dir / "nginx.conf"
-    config.write_text(
-        render(
-            listen=listen,
-            upstreams=upstreams,
-            run_dir=run_dir,
-            static_root=static_root,
-            media=media,
-            access_log=access_log,
-            worker_processes=worker_processes,
-        )
-    )
+    config.write_text(render(listen=listen, run_dir=run_dir, **options))
     command = [nginx_binary, "-p", str(run_dir), "-c", str(config), "-e", str(run_dir / "nginx-error.log")]
     subprocess.run([*command, "-t", "-q"], check=True)
     server = subprocess.Popen(command)
