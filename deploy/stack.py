@@ -147,6 +147,9 @@ def gunicorn_command(port, *, wsgi="imuran_info.wsgi", workers=2):
     # Sync workers, as production: nginx in front reads slow clients, so a worker only ever
     # waits for the app's own work. No access log here: nginx writes the one without addresses.
     command = [sys.executable, "-m", "gunicorn", wsgi, "--bind", f"{HOST}:{port}", "--workers", str(workers)]
+    if wsgi == "imuran_info.wsgi":
+        # The site's own logging (JSON, no personal data) and metrics across workers.
+        command += ["--config", "python:imuran_info.gunicorn_conf"]
     # Its control socket has one fixed path per user; several instances on one machine would share it.
     return [*command, "--no-control-socket"]
 
@@ -157,7 +160,8 @@ def gunicorn(port, *, wsgi="imuran_info.wsgi", workers=2, env=None, log=None, re
     server = subprocess.Popen(
         gunicorn_command(port, wsgi=wsgi, workers=workers),
         cwd=ROOT,
-        env=env,
+        # nginx in front writes the access log (without addresses); one is enough.
+        env={**(os.environ if env is None else env), "GUNICORN_ACCESS_LOG": ""},
         stdout=log,
         stderr=subprocess.STDOUT if log else None,
     )

@@ -21,7 +21,9 @@ from imuran_info.logs import from_environment, scrub
 _debug = os.environ.get("DJANGO_DEBUG", "").strip().lower() in {"1", "true", "yes", "on"}
 
 logconfig_dict = from_environment(debug=_debug)
-accesslog = "-"
+# Behind nginx (make serve, deploy/stack.py) the front server writes the access log, so
+# GUNICORN_ACCESS_LOG= (empty) turns this one off; "-" (the default) is stdout.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 access_log_format = "%(m)s %(U)s %(s)s %(B)s bytes %(M)s ms"
 
 
