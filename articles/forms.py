@@ -1,10 +1,10 @@
 from django import forms
 
 from articles.models import ProblemReport
-from imuran_info.forms import AccessibleErrorsMixin
+from imuran_info.forms import AccessibleErrorsMixin, HoneypotMixin
 
 
-class ProblemReportForm(AccessibleErrorsMixin, forms.ModelForm):
+class ProblemReportForm(AccessibleErrorsMixin, HoneypotMixin, forms.ModelForm):
     class Meta:
         model = ProblemReport
         fields = ["kind", "message"]

@@ -7,6 +7,7 @@ from articles.forms import ProblemReportForm
 from articles.models import Article
 from page_cache.generations import Scope
 from page_cache.pages import public_page, seconds_until
+from stories import throttle
 
 
 def can_preview_drafts(user):
@@ -66,10 +67,14 @@ def article_preview(request, slug):
 def report_problem(request, slug):
     article = get_object_or_404(Article.objects.published(), slug=slug)
     form = ProblemReportForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        report = form.save(commit=False)
-        report.article = article
-        report.save()
+    if request.method == "POST" and (form.is_spam or form.is_valid()):
+        # The same hourly limit and honeypot as patient stories (stories/throttle.py).
+        if not form.is_spam:
+            if not throttle.take_place("problem", throttle.client_hash(request)):
+                context = {"article": article, "form": throttle.refuse(form)}
+                return render(request, "articles/report_problem.html", context, status=429)
+            form.instance.article = article
+            form.save()
         messages.success(request, "Thank you. An editor will look at the problem you reported.")
         return redirect(article)
     return render(request, "articles/report_problem.html", {"article": article, "form": form})

@@ -7,6 +7,7 @@ from django.utils import timezone
 from articles.models import Article
 from operations.models import ScheduledJob
 from stories.models import Story
+from stories.records import QueueCount
 
 REVIEW_WARNING_DAYS = 30
 # The purge runs daily; two days without a finished run means something is wrong.
@@ -28,7 +29,8 @@ class ImuranAdminSite(admin.AdminSite):
             soon = timezone.localdate() + datetime.timedelta(days=REVIEW_WARNING_DAYS)
             reminders["reviews_due"] = Article.objects.filter(next_review_due__lte=soon).order_by("next_review_due")
         if user.has_perm("stories.moderate_story"):
-            reminders["pending_stories"] = Story.objects.filter(status=Story.Status.PENDING).count()
+            reminders["pending_stories"] = QueueCount.as_dict().get(Story.Status.PENDING, 0)
+            reminders["reported_stories"] = Story.objects.reported_count()
             reminders["moderation_queue_url"] = reverse("admin:stories_story_changelist")
             reminders.update(self.retention(timezone.now()))
         return reminders

@@ -1,3 +1,6 @@
+from django import forms
+
+
 class AccessibleErrorsMixin:
     """Link each invalid field to its error message, so screen readers announce it.
 
@@ -15,3 +18,21 @@ class AccessibleErrorsMixin:
             if bound.help_text:
                 described_by.append(f"{bound.auto_id}_helptext")
             self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": " ".join(described_by)})
+
+
+class HoneypotMixin:
+    """A field people never see and simple robots fill in (hidden by CSS, skipped by the keyboard)."""
+
+    honeypot_field = "website"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.honeypot_field] = forms.CharField(
+            label="Leave this empty",
+            required=False,
+            widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        )
+
+    @property
+    def is_spam(self):
+        return bool(self.data.get(self.honeypot_field))

@@ -8,6 +8,7 @@ import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -49,7 +50,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # Standard for creating health content asks.
 SITE_NAME = "Imuran Info"
 SITE_PUBLISHER = os.environ.get("SITE_PUBLISHER", "Imuran Info editorial team")
-# Absolute address used in canonical links when behind a proxy.
+# Absolute address (https://host, no trailing slash) used in canonical links when behind
+# a proxy, and in the links e-mails send to authors: required in production.
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 # Privacy and contact: who is responsible for personal data here (name and postal
@@ -189,10 +191,14 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "admin:login"
 
-# Repeated failed admin logins lock that username from that address for a while.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+# Failed admin logins are counted per client address, whatever username they try:
+# one address spraying passwords over many usernames is locked out, and nobody at
+# another address can lock a real admin out by typing their username. Behind our
+# proxy the address is the one it appended (imuran_info/client_ip.py), never the proxy's own.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "imuran_info.client_ip.client_address"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_STR_CALLABLE = "imuran_info.logs.axes_client"
@@ -310,17 +316,33 @@ PERMISSIONS_POLICY = (
 
 # --- E-mail -----------------------------------------------------------------
 
-# Development writes each mail to a file under var/mail/, never to the terminal or a log:
-# a decision mail holds its author's address and private link.
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND",
-    "django.core.mail.backends.filebased.EmailBackend" if DEBUG else "django.core.mail.backends.console.EmailBackend",
-)
+# Production sends through an SMTP server, given as one EMAIL_URL
+# (smtp+tls://user:password@host:587 for STARTTLS, smtps://...:465 for TLS from
+# the start, smtp://host:25 for neither; quote special characters in the password)
+# or as DJANGO_EMAIL_HOST, _PORT, _HOST_USER, _HOST_PASSWORD, _USE_TLS, _USE_SSL.
+# Without either, development writes each mail to a file under var/mail/, never to the
+# terminal or a log (a decision mail holds its author's address and private link); and
+# production would print it to the console, which `check --deploy` refuses (stories/checks.py).
+EMAIL_URL = urlsplit(os.environ.get("EMAIL_URL", ""))
+EMAIL_HOST = EMAIL_URL.hostname or os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_PORT = EMAIL_URL.port or int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = unquote(EMAIL_URL.username or os.environ.get("DJANGO_EMAIL_HOST_USER", ""))
+EMAIL_HOST_PASSWORD = unquote(EMAIL_URL.password or os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", ""))
+EMAIL_USE_TLS = EMAIL_URL.scheme == "smtp+tls" or env_bool("DJANGO_EMAIL_USE_TLS")
+EMAIL_USE_SSL = EMAIL_URL.scheme == "smtps" or env_bool("DJANGO_EMAIL_USE_SSL")
+# A slow mail server delays the moderator's page by at most this; the send is then recorded as failed.
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
+if EMAIL_HOST:
+    _DEFAULT_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif DEBUG:
+    _DEFAULT_EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+else:
+    _DEFAULT_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", _DEFAULT_EMAIL_BACKEND)
 EMAIL_FILE_PATH = BASE_DIR / "var" / "mail"
+del EMAIL_URL, _DEFAULT_EMAIL_BACKEND  # parsed above; the password must not linger in a second setting
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Imuran Info <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 
 # --- Logging, errors, metrics and backups (README "Operations") -----------
 

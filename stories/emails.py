@@ -1,24 +1,54 @@
+"""The one e-mail the site sends: telling an author what a moderator decided.
+
+Called once the decision is committed (Story._tell_author_on_commit), and again
+when a moderator retries a send that failed.
+"""
+
+import logging
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from stories.models import Story
+logger = logging.getLogger(__name__)
 
 SUBJECTS = {
-    Story.Status.APPROVED: "Your story on Imuran Info is published",
-    Story.Status.REJECTED: "About the story you sent to Imuran Info",
+    "approved": "Your story on Imuran Info is published",
+    "rejected": "About the story you sent to Imuran Info",
 }
 
 
-def email_decision(request, story):
-    """Tell the author, in plain text, what a moderator decided."""
+def site_url(path):
+    return f"{settings.SITE_URL}{path}"
+
+
+def decision_message(story):
     context = {
         "story": story,
-        "story_url": request.build_absolute_uri(story.get_absolute_url()),
-        "status_url": request.build_absolute_uri(story.get_status_url()),
-        "guidelines_url": request.build_absolute_uri(reverse("stories:guidelines")),
+        "story_url": site_url(story.get_absolute_url()),
+        "status_url": site_url(story.get_status_url()),
+        "guidelines_url": site_url(reverse("stories:guidelines")),
         "retention_days": settings.STORY_RETENTION_DAYS,
     }
-    body = render_to_string("stories/email/decision.txt", context)
-    send_mail(SUBJECTS[story.status], body, None, [story.email])
+    return SUBJECTS[story.status], render_to_string("stories/email/decision.txt", context)
+
+
+def tell_author(story_id):
+    """Send the decision in plain text; True if it went. Never raises: the decision stands either way."""
+    from stories.models import Story  # the model schedules this function, so import it late
+
+    story = Story.objects.filter(pk=story_id, status__in=SUBJECTS).exclude(email="").first()
+    if story is None:  # withdrawn meanwhile, or already told
+        return False
+    subject, body = decision_message(story)
+    try:
+        send_mail(subject, body, None, [story.email])
+    # Anything at all: a refused login, a dropped connection, a malformed address.
+    # The moderator's decision is already committed and must not turn into an error page.
+    except Exception as error:  # noqa: BLE001
+        logger.warning("Decision e-mail for story %s not sent: %s", story.pk, type(error).__name__)
+        story.email_failed(error)
+        return False
+    story.email_sent()
+    return True

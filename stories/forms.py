@@ -1,11 +1,10 @@
 from django import forms
-from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
 
-from imuran_info.forms import AccessibleErrorsMixin
+from imuran_info.forms import AccessibleErrorsMixin, HoneypotMixin
 from stories.models import SideEffect, Story, StoryReport, side_effect_tags
-from stories.screening import find_flags
 
 STORY_MIN_LENGTH = 100
 STORY_MAX_LENGTH = 5000
@@ -45,7 +44,17 @@ class PlainMessagesMixin:
                 field.error_messages["invalid_pk_value"] = "Choose one of the options listed."
 
 
-class StoryForm(PlainMessagesMixin, AccessibleErrorsMixin, forms.ModelForm):
+class SideEffectsField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        # Ids are looked up in the database: a value no column can hold would fail
+        # there (an overflow), not here. Refuse it like any unknown choice.
+        for pk in value if isinstance(value, list | tuple) else [value]:
+            if not str(pk).isdigit() or int(pk) >= 2**63:
+                raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value")
+        return super()._check_values(value)
+
+
+class StoryForm(PlainMessagesMixin, AccessibleErrorsMixin, HoneypotMixin, forms.ModelForm):
     text = PlainTextField(
         label="Your story",
         min_length=STORY_MIN_LENGTH,
@@ -62,7 +71,7 @@ class StoryForm(PlainMessagesMixin, AccessibleErrorsMixin, forms.ModelForm):
     helped_rating = rating_field("Did Imuran help?")
     ease_rating = rating_field("How easy was it to live with?")
     overall_rating = rating_field("Overall, how would you rate it?")
-    side_effects = forms.ModelMultipleChoiceField(
+    side_effects = SideEffectsField(
         label="Side effects you had",
         queryset=SideEffect.objects.all(),
         required=False,
@@ -79,12 +88,6 @@ class StoryForm(PlainMessagesMixin, AccessibleErrorsMixin, forms.ModelForm):
     consent_publish = forms.BooleanField(
         label="I agree to my story being published under the story guidelines and the privacy notice",
         error_messages={"required": "Agree to the story guidelines and privacy notice to send your story."},
-    )
-    # A honeypot: people never see it, simple robots fill it in.
-    website = forms.CharField(
-        label="Leave this empty",
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
     class Meta:
@@ -136,21 +139,13 @@ class StoryForm(PlainMessagesMixin, AccessibleErrorsMixin, forms.ModelForm):
         for name in ["age_band", "condition", "time_on_imuran"]:
             self.fields[name].choices = [("", "Prefer not to say"), *Story._meta.get_field(name).choices]
 
-    @property
-    def is_spam(self):
-        return bool(self.data.get("website"))
-
     def clean_display_name(self):
         return self.cleaned_data["display_name"].strip() or "Anonymous"
 
+    @transaction.atomic
     def save(self, *, client_hash):
         story = super().save(commit=False)
-        story.original_text = story.text
-        story.flags = find_flags(story.text)
-        story.consented_at = timezone.now()
-        story.consent_version = settings.STORY_TERMS_VERSION
-        story.client_hash = client_hash
-        story.save()
+        story.submit(client=client_hash)
         self.save_m2m()
         return story
 
@@ -188,7 +183,7 @@ class StoryFilterForm(AccessibleErrorsMixin, forms.Form):
         return stories
 
 
-class ReportForm(PlainMessagesMixin, AccessibleErrorsMixin, forms.Form):
+class ReportForm(PlainMessagesMixin, AccessibleErrorsMixin, HoneypotMixin, forms.Form):
     reason = forms.ChoiceField(
         label="What is wrong with this story?",
         choices=StoryReport.Reason.choices,

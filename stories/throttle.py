@@ -1,22 +1,20 @@
-"""Who is sending, as a keyed hash, and how often: the limit on stories and reports per client.
+"""Who is sending, as a keyed hash, and how often: the hourly limit on stories and reports per client.
 
-Counts live in the Django cache, so with Redis configured every app process shares them.
+Counts live in PostgreSQL (SQLite in development), in ClientCount: one statement
+adds one and returns the new count, so forty requests at once get forty different
+answers and exactly the limit pass. Redis plays no part: stopped, frozen or full,
+it cannot let a flood through or turn a form into an error.
 """
 
+import time
+
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
+from imuran_info.client_ip import client_address
+from stories.records import ClientCount
+
 WINDOW_SECONDS = 60 * 60
-
-
-def client_address(request):
-    if settings.STORY_TRUST_X_FORWARDED_FOR:
-        # Our proxy appends the address it saw; anything before it the client could have typed.
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
-        if forwarded:
-            return forwarded
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def client_hash(request):
@@ -24,19 +22,26 @@ def client_hash(request):
     return salted_hmac("stories.client", client_address(request), algorithm="sha256").hexdigest()
 
 
-def _key(scope, client):
-    return f"stories:{scope}:{client}"
+def take_place(scope, client):
+    """Count one submission in this hour; False once the client is past the limit."""
+    hour = int(time.time() // WINDOW_SECONDS)
+    return ClientCount.add_one(scope, client, hour) <= settings.STORY_RATE_LIMIT
 
 
-def is_over_limit(scope, client):
-    return cache.get(_key(scope, client), 0) >= settings.STORY_RATE_LIMIT
+def forget_old_counts():
+    """Counts of hours gone by decide nothing; purge_stories calls this daily."""
+    hour = int(time.time() // WINDOW_SECONDS)
+    return ClientCount.objects.filter(hour__lt=hour).delete()[0]
 
 
-def record(scope, client):
-    key = _key(scope, client)
-    # add() starts the hour only for the first one; incr() is atomic in Redis.
-    cache.add(key, 0, timeout=WINDOW_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:  # the hour ended between add() and incr()
-        cache.set(key, 1, timeout=WINDOW_SECONDS)
+RATE_LIMIT_MESSAGE = (
+    "We have had several messages from your connection in the last hour. To keep automatic spam out, "
+    "we accept a few an hour from each connection. Nothing is wrong with what you wrote, and it is all "
+    "still here: please send it again in an hour."
+)
+
+
+def refuse(form):
+    """Keep everything typed, and say why it was not sent (answered with status 429)."""
+    form.add_error(None, RATE_LIMIT_MESSAGE)
+    return form

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
@@ -71,8 +72,8 @@ def story_detail(request, pk):
     return render(request, "stories/story_detail.html", {"story": story, "side_effects": side_effects})
 
 
-def rate_limited(request, text=""):
-    response = render(request, "stories/rate_limited.html", {"text": text}, status=429)
+def _too_many(request, template, context):
+    response = render(request, template, context, status=429)
     response["Retry-After"] = str(throttle.WINDOW_SECONDS)
     return response
 
@@ -83,17 +84,24 @@ def story_share(request):
         return render(request, "stories/story_form.html", {"form": StoryForm()})
 
     client = throttle.client_hash(request)
-    if throttle.is_over_limit("share", client):
-        return rate_limited(request, request.POST.get("text", ""))
     form = StoryForm(request.POST)
     if form.is_spam:
         # Look like a success, so the robot learns nothing; keep nothing.
-        throttle.record("share", client)
+        throttle.take_place("share", client)
         return render(request, "stories/story_thanks.html", {"story": None})
     if not form.is_valid():
         return render(request, "stories/story_form.html", {"form": form})
-    story = form.save(client_hash=client)
-    throttle.record("share", client)
+    # A double click, or "send" again after a slow answer: the same story, the same private link.
+    if earlier := Story.objects.resubmission_of(form.cleaned_data["text"], client):
+        return redirect("stories:thanks", token=earlier.token)
+    if not throttle.take_place("share", client):
+        return _too_many(request, "stories/story_form.html", {"form": throttle.refuse(form)})
+    try:
+        story = form.save(client_hash=client)
+    except IntegrityError:  # the same story, sent at the same moment by a second click
+        story = Story.objects.resubmission_of(form.cleaned_data["text"], client)
+        if story is None:
+            raise
     return redirect("stories:thanks", token=story.token)
 
 
@@ -136,14 +144,14 @@ def story_withdraw(request, token):
 @require_http_methods(["GET", "POST"])
 def story_report(request, pk):
     story = get_object_or_404(Story.objects.approved(), pk=pk)
-    form = ReportForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        client = throttle.client_hash(request)
-        if throttle.is_over_limit("report", client):
-            return rate_limited(request, request.POST.get("note", ""))
-        if form.is_valid():
-            story.report(**form.cleaned_data)
-            throttle.record("report", client)
-            messages.success(request, "Thank you. A moderator will read this story again.")
-            return redirect(story)
-    return render(request, "stories/report_form.html", {"story": story, "form": form})
+    if request.method != "POST":
+        return render(request, "stories/report_form.html", {"story": story, "form": ReportForm()})
+    form = ReportForm(request.POST)
+    if not form.is_spam:
+        if not form.is_valid():
+            return render(request, "stories/report_form.html", {"story": story, "form": form})
+        if not throttle.take_place("report", throttle.client_hash(request)):
+            return _too_many(request, "stories/report_form.html", {"story": story, "form": throttle.refuse(form)})
+        story.report(reason=form.cleaned_data["reason"], note=form.cleaned_data["note"])
+    messages.success(request, "Thank you. A moderator will read this story again.")
+    return redirect(story)

@@ -183,6 +183,7 @@ STORY_TEXT = (
 @pytest.fixture
 def make_story(db):
     from stories.models import SideEffect, Story
+    from stories.records import QueueCount
 
     def make(**fields):
         side_effects = fields.pop("side_effects", [])
@@ -199,6 +200,7 @@ def make_story(db):
         }
         fields.setdefault("original_text", fields["text"])
         story = Story.objects.create(**fields)
+        QueueCount.move({story.status: 1})  # as Story.submit() and the decisions keep it
         story.side_effects.set(SideEffect.objects.filter(slug__in=side_effects))
         return story
 

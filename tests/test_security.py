@@ -2,15 +2,9 @@ import json
 import os
 import subprocess
 import sys
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import time_machine
-from django.conf import settings
-from django.contrib.auth.models import User
-from django.urls import reverse
-from django.utils import timezone
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "imuran.example.org"
@@ -164,74 +158,3 @@ def test_every_page_turns_off_camera_microphone_and_location(production):
         return not all(f"{feature}=()" in policy for feature in ("camera", "microphone", "geolocation"))
 
     assert pages_where(production, allows_devices) == {}
-
-
-# --- Admin login lockout (django-axes) -----------------------------------------
-
-PASSWORD = "the right password for this editor"
-LOGIN_URL = reverse("admin:login")
-
-
-@pytest.fixture
-def staff(db, settings):
-    # These tests log in dozens of times; a fast hasher keeps them quick and the
-    # lockout does not depend on which hasher checks the password.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return User.objects.create_user("editor", "editor@example.org", PASSWORD, is_staff=True)
-
-
-def log_in(client, username, password):
-    return client.post(LOGIN_URL, {"username": username, "password": password, "next": "/admin/"})
-
-
-def fail_logins(client, times, username="editor"):
-    return [log_in(client, username, "a wrong password") for _ in range(times)]
-
-
-def test_wrong_password_shows_the_login_form_again_with_an_error(client, staff):
-    response = log_in(client, "editor", "a wrong password")
-
-    assert response.status_code == 200
-    assert "Please enter the correct username and password" in response.text
-
-
-def test_one_failure_fewer_than_the_limit_still_lets_the_editor_log_in(client, staff):
-    fail_logins(client, settings.AXES_FAILURE_LIMIT - 1)
-
-    response = log_in(client, "editor", PASSWORD)
-
-    assert response.status_code == 302
-    assert response["Location"] == "/admin/"
-
-
-def test_reaching_the_failure_limit_answers_with_the_lockout_page(client, staff):
-    *_, last = fail_logins(client, settings.AXES_FAILURE_LIMIT)
-
-    assert last.status_code == 429
-    assert "Too many failed logins" in last.text
-    assert "Wait 15 minutes" in last.text
-
-
-def test_locked_out_editor_cannot_log_in_even_with_the_right_password(client, staff):
-    fail_logins(client, settings.AXES_FAILURE_LIMIT)
-
-    response = log_in(client, "editor", PASSWORD)
-
-    assert response.status_code == 429
-    assert "_auth_user_id" not in client.session
-
-
-def test_lockout_of_one_user_name_leaves_other_editors_able_to_log_in(client, staff):
-    User.objects.create_user("colleague", "colleague@example.org", PASSWORD, is_staff=True)
-    fail_logins(client, settings.AXES_FAILURE_LIMIT)
-
-    assert log_in(client, "colleague", PASSWORD).status_code == 302
-
-
-def test_lockout_ends_after_the_cool_off_time(client, staff):
-    fail_logins(client, settings.AXES_FAILURE_LIMIT)
-
-    with time_machine.travel(timezone.now() + settings.AXES_COOLOFF_TIME + timedelta(seconds=1)):
-        response = log_in(client, "editor", PASSWORD)
-
-    assert response.status_code == 302

@@ -1,4 +1,4 @@
-"""The story list's filters: the moderators' queue by default, and flags and open reports."""
+"""The story list's filters: the moderators' queue by default, flags, open reports and unsent e-mail."""
 
 from django.contrib import admin
 from django.db.models import Exists, OuterRef
@@ -33,9 +33,9 @@ class QueueFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == self.ALL:
             return queryset
-        if self.value() == self.TO_REVIEW:
-            return queryset.needs_review()
-        return queryset.filter(status=self.value())
+        if self.value() in Story.Status.values:
+            return queryset.filter(status=self.value())
+        return queryset.needs_review()  # "review", or a value nobody offered
 
 
 class HasFlagsFilter(admin.SimpleListFilter):
@@ -63,4 +63,17 @@ class OpenReportsFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "open":
             return queryset.filter(Exists(open_reports_of(OuterRef("pk"))))
+        return queryset
+
+
+class EmailFailedFilter(admin.SimpleListFilter):
+    title = "e-mail to the author"
+    parameter_name = "email"
+
+    def lookups(self, request, model_admin):
+        return [("failed", "Not sent: failed")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "failed":
+            return queryset.filter(email_failed_at__isnull=False).exclude(email="")
         return queryset
