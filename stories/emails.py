@@ -8,6 +8,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -38,17 +39,21 @@ def tell_author(story_id):
     """Send the decision in plain text; True if it went. Never raises: the decision stands either way."""
     from stories.models import Story  # the model schedules this function, so import it late
 
-    story = Story.objects.filter(pk=story_id, status__in=SUBJECTS).exclude(email="").first()
-    if story is None:  # withdrawn meanwhile, or already told
-        return False
-    subject, body = decision_message(story)
-    try:
-        send_mail(subject, body, None, [story.email])
-    # Anything at all: a refused login, a dropped connection, a malformed address.
-    # The moderator's decision is already committed and must not turn into an error page.
-    except Exception as error:  # noqa: BLE001
-        logger.warning("Decision e-mail for story %s not sent: %s", story.pk, type(error).__name__)
-        story.email_failed(error)
-        return False
-    story.email_sent()
-    return True
+    # The row stays locked while the message goes (at most EMAIL_TIMEOUT seconds): an
+    # author withdrawing at that moment waits, rather than having the address they
+    # just deleted written to. Locked first, the withdrawal means no e-mail at all.
+    with transaction.atomic():
+        story = Story.objects.select_for_update().filter(pk=story_id, status__in=SUBJECTS).exclude(email="").first()
+        if story is None:  # withdrawn meanwhile, or already told
+            return False
+        subject, body = decision_message(story)
+        try:
+            send_mail(subject, body, None, [story.email])
+        # Anything at all: a refused login, a dropped connection, a malformed address.
+        # The moderator's decision is already committed and must not turn into an error page.
+        except Exception as error:  # noqa: BLE001
+            logger.warning("Decision e-mail for story %s not sent: %s", story.pk, type(error).__name__)
+            story.email_failed(error)
+            return False
+        story.email_sent()
+        return True

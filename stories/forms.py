@@ -49,7 +49,7 @@ class SideEffectsField(forms.ModelMultipleChoiceField):
         # Ids are looked up in the database: a value no column can hold would fail
         # there (an overflow), not here. Refuse it like any unknown choice.
         for pk in value if isinstance(value, list | tuple) else [value]:
-            if not str(pk).isdigit() or int(pk) >= 2**63:
+            if not (str(pk).isascii() and str(pk).isdigit()) or int(pk) >= 2**63:
                 raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value")
         return super()._check_values(value)
 

@@ -17,6 +17,10 @@ from stories.records import ClientCount
 WINDOW_SECONDS = 60 * 60
 
 
+class OverLimit(Exception):
+    """Raised inside a transaction to undo a submission past the limit."""
+
+
 def client_hash(request):
     # Keyed with SECRET_KEY: without the key nobody can test guessed addresses against it.
     return salted_hmac("stories.client", client_address(request), algorithm="sha256").hexdigest()

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
@@ -94,10 +94,14 @@ def story_share(request):
     # A double click, or "send" again after a slow answer: the same story, the same private link.
     if earlier := Story.objects.resubmission_of(form.cleaned_data["text"], client):
         return redirect("stories:thanks", token=earlier.token)
-    if not throttle.take_place("share", client):
-        return _too_many(request, "stories/story_form.html", {"form": throttle.refuse(form)})
     try:
-        story = form.save(client_hash=client)
+        with transaction.atomic():
+            story = form.save(client_hash=client)
+            # Counted in the same transaction, last: a story over the limit is undone with its count.
+            if not throttle.take_place("share", client):
+                raise throttle.OverLimit
+    except throttle.OverLimit:
+        return _too_many(request, "stories/story_form.html", {"form": throttle.refuse(form)})
     except IntegrityError:  # the same story, sent at the same moment by a second click
         story = Story.objects.resubmission_of(form.cleaned_data["text"], client)
         if story is None:

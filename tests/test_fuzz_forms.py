@@ -18,9 +18,11 @@ pytestmark = pytest.mark.django_db
 # Lone surrogates cannot be encoded by any browser, so none is sent.
 any_text = st.text(st.characters(exclude_categories=["Cs"]), max_size=300)
 long_text = st.text(st.characters(exclude_categories=["Cs"]), min_size=90, max_size=6000)
-SHARE_FIELDS = [*StoryForm.base_fields, "csrfmiddlewaretoken"]
-REPORT_FIELDS = ["reason", "note"]
-PROBLEM_FIELDS = ["kind", "message"]
+# Numbers too big for any database column, where the form expects an id or a rating.
+huge_numbers = st.integers(min_value=-(2**80), max_value=2**80).map(str)
+SHARE_FIELDS = [*StoryForm.base_fields, "website", "csrfmiddlewaretoken"]
+REPORT_FIELDS = ["reason", "note", "website"]
+PROBLEM_FIELDS = ["kind", "message", "website"]
 CONTACT_FIELDS = ["message", "name", "email", "website"]
 FUZZ = settings(
     max_examples=60,
@@ -71,7 +73,7 @@ def problem_url(make_article):
 
 
 @FUZZ
-@given(data=form_data(SHARE_FIELDS, st.one_of(any_text, long_text)))
+@given(data=form_data(SHARE_FIELDS, st.one_of(any_text, long_text, huge_numbers)))
 def test_share_form_answers_any_combination_of_fields_and_text_without_a_server_error(client, data):
     # The hourly limit would soon answer every attempt with 429 before the form is read.
     cache.clear()
@@ -85,7 +87,10 @@ def test_share_form_answers_any_combination_of_fields_and_text_without_a_server_
     title=any_text,
     display_name=any_text,
     email=any_text,
-    choices=st.dictionaries(st.sampled_from(["role", "condition", "age_band", "side_effects"]), any_text),
+    choices=st.dictionaries(
+        st.sampled_from(["role", "condition", "age_band", "side_effects", "helped_rating"]),
+        st.one_of(any_text, huge_numbers, st.lists(huge_numbers, max_size=3)),
+    ),
 )
 def test_share_form_answers_random_text_in_an_otherwise_complete_story_without_a_server_error(
     client, story_form, text, title, display_name, email, choices

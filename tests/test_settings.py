@@ -14,6 +14,8 @@ PRODUCTION_ENV = {
     # The privacy notice's data controller and the contact form's inbox (pages/checks.py).
     "SITE_DATA_CONTROLLER": "Example Health Charity, 1 Example Street, London",
     "SITE_CONTACT_EMAIL": "editors@imuran-info.example",
+    "EMAIL_URL": "smtp+tls://mailer:s%40cret@smtp.example.org:587",
+    "SITE_URL": "https://imuran.example.org",
 }
 
 
@@ -47,6 +49,48 @@ def test_deploy_check_is_clean_with_production_variables():
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_deploy_check_fails_when_production_would_print_mail_to_the_console():
+    env = {name: value for name, value in PRODUCTION_ENV.items() if name != "EMAIL_URL"}
+
+    result = run_manage("check", "--deploy", **env)
+
+    assert result.returncode != 0
+    assert "stories.E001" in result.stderr
+    assert "E-mail would not be delivered" in result.stderr
+
+
+def test_deploy_check_fails_without_the_site_address_that_emails_link_to():
+    env = {name: value for name, value in PRODUCTION_ENV.items() if name != "SITE_URL"}
+
+    result = run_manage("check", "--deploy", **env)
+
+    assert result.returncode != 0
+    assert "stories.E002" in result.stderr
+
+
+def test_email_url_configures_smtp_with_starttls_and_a_quoted_password():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, s.EMAIL_HOST_PASSWORD, "
+        "s.EMAIL_USE_TLS, s.EMAIL_USE_SSL)"
+    )
+
+    result = run_manage("shell", "-c", code, **PRODUCTION_ENV)
+
+    expected = "django.core.mail.backends.smtp.EmailBackend smtp.example.org 587 mailer s@cret True False"
+    assert result.stdout.strip().endswith(expected)
+
+
+def test_separate_email_variables_configure_smtp_with_tls_from_the_start():
+    env = {name: value for name, value in PRODUCTION_ENV.items() if name != "EMAIL_URL"}
+    env |= {"DJANGO_EMAIL_HOST": "mail.example.org", "DJANGO_EMAIL_PORT": "465", "DJANGO_EMAIL_USE_SSL": "true"}
+    code = "from django.conf import settings as s; print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_SSL)"
+
+    result = run_manage("shell", "-c", code, **env)
+
+    assert result.stdout.strip().endswith("django.core.mail.backends.smtp.EmailBackend mail.example.org 465 True")
 
 
 def test_database_url_selects_postgresql_and_redis_url_selects_the_shared_cache():

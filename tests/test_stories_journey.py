@@ -78,7 +78,7 @@ def test_status_page_explains_a_rejection_without_the_moderator_note(client, mak
     text = client.get(story.get_status_url()).text
 
     assert "Not published." in text
-    assert "it gives dosing instructions" in text
+    assert "It gives doses or dosing instructions, which we never publish" in text
     assert "INTERNAL NOTE" not in text
 
 

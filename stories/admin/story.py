@@ -16,6 +16,7 @@ from django.utils.text import Truncator
 from stories.admin.decisions import DecisionsMixin
 from stories.admin.display import highlight
 from stories.admin.filters import EmailFailedFilter, HasFlagsFilter, OpenReportsFilter, QueueFilter, open_reports_of
+from stories.forms import SideEffectsField
 from stories.models import Story, StoryReport
 from stories.records import QueueCount
 from stories.screening import FLAG_LABELS, find_flags, flag_labels
@@ -52,7 +53,7 @@ class StoryAdmin(DecisionsMixin, admin.ModelAdmin):
     search_help_text = "Words in the title or the text (a story's number: #123), or a condition."
     actions = ["approve_stories", "reject_stories", "retry_emails"]
     inlines = [StoryReportInline]
-    formfield_overrides = {models.ManyToManyField: {"widget": CheckboxSelectMultiple}}
+    formfield_overrides = {models.ManyToManyField: {"form_class": SideEffectsField, "widget": CheckboxSelectMultiple}}
     readonly_fields = [
         "status",
         "reject_reason",
