@@ -191,12 +191,13 @@ def the_rate_limit_holds_across_instances(urls):
     _, _, _, html = author.get("/stories/share/")
     story = {
         "csrfmiddlewaretoken": FormInputs.parse(html)["csrfmiddlewaretoken"],
-        "text": "I have taken azathioprine for two years for my bowel condition. " * 3,
         "consent_age": "on",
         "consent_own": "on",
         "consent_publish": "on",
     }
-    answers = [author.post_form("/stories/share/", story)[0] for _ in range(10)]
+    # Ten different stories: the same text sent again is the same story, not a new one.
+    text = "I have taken azathioprine for two years for my bowel condition. " * 3
+    answers = [author.post_form("/stories/share/", {**story, "text": f"Story {n}. {text}"})[0] for n in range(10)]
     if answers.count(200) != 5 or answers.count(429) != 5:
         return [f"the rate limit did not hold across instances: {answers}"]
     print("ok: of 10 stories sent through nginx to both instances, 5 were accepted and 5 got 429")

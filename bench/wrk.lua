@@ -5,10 +5,16 @@
 -- thread from its own random starting point, so few pages are asked for twice.
 
 local body = os.getenv("BENCH_POST_BODY")
+local sent = 0
 if body and body ~= "" then
    wrk.method = "POST"
-   wrk.body = body
    wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+   -- Each POST a different story (BENCHN becomes a number): the site stores the same text
+   -- from the same client twice within minutes as one story.
+   function request()
+      sent = sent + 1
+      return wrk.format(nil, nil, nil, (body:gsub("BENCHN", thread_number .. "x" .. sent)))
+   end
 end
 
 local paths = nil

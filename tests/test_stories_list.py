@@ -1,6 +1,8 @@
-"""The story list tells a reader where they are, and answers a made-up address plainly."""
+"""The public story list: newest first, paged by position, filtered; it tells a reader where they are
+and answers a made-up address plainly."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -114,3 +116,127 @@ def test_a_story_in_a_right_to_left_script_takes_its_direction_from_its_text(cli
     assert '<h1 id="story-title" dir="auto">' in page
     assert '<div class="story-body" dir="auto">' in page
     assert f'<h3 id="story-{story.pk}-title" dir="auto">' in listing
+
+
+def test_stories_page_lists_approved_stories_newest_first(client, make_story):
+    make_story(title="Older story", submitted_at=days_ago(3))
+    make_story(title="Newer story", submitted_at=days_ago(1))
+
+    text = client.get(LIST_URL).text
+
+    assert text.index("Newer story") < text.index("Older story")
+
+
+@pytest.mark.parametrize("status", [Story.Status.PENDING, Story.Status.REJECTED, Story.Status.WITHDRAWN])
+def test_stories_page_leaves_out_stories_that_are_not_approved(client, make_story, status):
+    make_story(title="Hidden story", status=status)
+
+    assert "Hidden story" not in client.get(LIST_URL).text
+
+
+def older_stories_link(response):
+    link = re.search(r'rel="next" href="([^"]+)"', response.text)
+    return html.unescape(link.group(1)) if link else None
+
+
+def test_stories_page_shows_twenty_stories_a_page(client, make_story):
+    for number in range(21):
+        make_story(title=f"Story number {number:02}", submitted_at=days_ago(number))
+
+    first = client.get(LIST_URL)
+    second = client.get(LIST_URL + older_stories_link(first))
+
+    assert first.text.count('class="story-card"') == 20
+    assert "Story number 20" not in first.text
+    assert "Story number 20" in second.text
+    assert "Story number 19" not in second.text
+    assert older_stories_link(second) is None
+
+
+def test_older_stories_link_pages_through_stories_with_the_same_time(client, make_story):
+    same_moment = days_ago(1)
+    for number in range(25):
+        make_story(title=f"Twin {number:02}", submitted_at=same_moment)
+
+    first = client.get(LIST_URL)
+    second = client.get(LIST_URL + older_stories_link(first))
+
+    titles = re.findall(r"Twin \d\d", first.text) + re.findall(r"Twin \d\d", second.text)
+    assert sorted(set(titles)) == [f"Twin {number:02}" for number in range(25)]
+    assert len(titles) == 25  # none shown twice, none skipped
+
+
+def test_newer_stories_link_goes_back_to_the_previous_page(client, make_story):
+    for number in range(45):
+        make_story(title=f"Story number {number:02}", submitted_at=days_ago(number))
+    first = client.get(LIST_URL)
+    second = client.get(LIST_URL + older_stories_link(first))
+
+    newer = re.search(r'rel="prev" href="([^"]+)"', second.text).group(1)
+    back = client.get(LIST_URL + html.unescape(newer))
+
+    assert re.findall(r"Story number \d\d", back.text) == re.findall(r"Story number \d\d", first.text)
+
+
+def test_stories_page_filters_by_condition(client, make_story):
+    make_story(title="About lupus", condition=Story.Condition.LUPUS)
+    make_story(title="About Crohn's", condition=Story.Condition.CROHNS_DISEASE)
+
+    text = client.get(LIST_URL, {"condition": "lupus"}).text
+
+    assert "About lupus" in text
+    assert "About Crohn" not in text
+
+
+def test_stories_page_filters_by_side_effect(client, make_story):
+    make_story(title="Felt sick", side_effects=["nausea"])
+    make_story(title="Felt tired", side_effects=["tiredness"])
+
+    text = client.get(LIST_URL, {"side_effect": "nausea"}).text
+
+    assert "Felt sick" in text
+    assert "Felt tired" not in text
+
+
+def test_condition_and_side_effect_filters_combine(client, make_story):
+    make_story(title="Lupus and nausea", condition=Story.Condition.LUPUS, side_effects=["nausea"])
+    make_story(title="Lupus and tiredness", condition=Story.Condition.LUPUS, side_effects=["tiredness"])
+    make_story(title="Crohn's and nausea", condition=Story.Condition.CROHNS_DISEASE, side_effects=["nausea"])
+
+    text = client.get(LIST_URL, {"condition": "lupus", "side_effect": "nausea"}).text
+
+    assert "Lupus and nausea" in text
+    assert "Lupus and tiredness" not in text
+    assert "Crohn&#x27;s and nausea" not in text
+
+
+def test_page_links_keep_the_filters(client, make_story):
+    for number in range(21):
+        make_story(condition=Story.Condition.LUPUS, side_effects=["nausea"], submitted_at=days_ago(number))
+
+    response = client.get(LIST_URL, {"condition": "lupus", "side_effect": "nausea"})
+
+    assert older_stories_link(response).startswith("?condition=lupus&side_effect=nausea&before=")
+
+
+def test_second_page_of_a_filtered_list_stays_filtered(client, make_story):
+    for number in range(21):
+        make_story(title=f"Lupus {number:02}", condition=Story.Condition.LUPUS, submitted_at=days_ago(number))
+    make_story(title="Crohn's story", submitted_at=days_ago(30))
+
+    first = client.get(LIST_URL, {"condition": "lupus"})
+    response = client.get(LIST_URL + older_stories_link(first))
+
+    assert [story.title for story in response.context["page"]] == ["Lupus 20"]
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_stories_page_runs_the_same_few_queries_however_many_stories(
+    client, make_story, django_assert_max_num_queries, count
+):
+    for _ in range(count):
+        make_story(side_effects=["nausea", "tiredness"])
+
+    # One of them reads the page-cache generations (page_cache/generations.py).
+    with django_assert_max_num_queries(5):
+        client.get(LIST_URL)
