@@ -42,7 +42,7 @@ class StoryReportInline(admin.TabularInline):
 class StoryAdmin(DecisionsMixin, admin.ModelAdmin):
     change_list_template = "stories/admin/story_change_list.html"
     change_form_template = "stories/admin/story_change_form.html"
-    list_display = ["heading_or_excerpt", "status", "condition", "submitted_at", "flag_list", "open_reports", "decide"]
+    list_display = ["heading_or_excerpt", "decide", "status", "condition", "submitted_at", "flag_list", "open_reports"]
     list_filter = [QueueFilter, "condition", HasFlagsFilter, OpenReportsFilter, EmailFailedFilter]
     ordering = ["submitted_at", "id"]
     list_per_page = 50

@@ -165,7 +165,7 @@ def test_moderator_approves_the_oldest_story_in_the_queue_and_it_goes_public(pag
     expect(first_row).to_contain_text("Waiting longest")
     first_row.get_by_role("link", name="Waiting longest").click()
     page.get_by_role("button", name="Save and approve (publish)").click()
-    expect(page.get_by_text("Approved 1 story")).to_be_visible()
+    expect(page.get_by_text("Approved and published \u201cWaiting longest\u201d.")).to_be_visible()
 
     patient.reload()
     expect(patient.get_by_text("Published.")).to_be_visible()
