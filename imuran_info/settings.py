@@ -50,8 +50,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # Standard for creating health content asks.
 SITE_NAME = "Imuran Info"
 SITE_PUBLISHER = os.environ.get("SITE_PUBLISHER", "Imuran Info editorial team")
-# Absolute address (https://host, no trailing slash) used in canonical links when behind
-# a proxy, and in the links e-mails send to authors: required in production.
+# Absolute address used in canonical links when behind a proxy.
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 # Privacy and contact: who is responsible for personal data here (name and postal

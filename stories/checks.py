@@ -24,12 +24,4 @@ def mail_is_delivered(app_configs, **kwargs):
                 id="stories.E001",
             )
         )
-    if not settings.SITE_URL.startswith("https://"):
-        errors.append(
-            checks.Error(
-                "SITE_URL is not an https:// address: the links in e-mails to authors would not work.",
-                hint="Set SITE_URL to the site's public address, for example https://imuran.example.org.",
-                id="stories.E002",
-            )
-        )
     return errors

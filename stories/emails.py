@@ -12,6 +12,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from imuran_info.context_processors import site_url
+
 logger = logging.getLogger(__name__)
 
 SUBJECTS = {
@@ -20,16 +22,12 @@ SUBJECTS = {
 }
 
 
-def site_url(path):
-    return f"{settings.SITE_URL}{path}"
-
-
 def decision_message(story):
     context = {
         "story": story,
-        "story_url": site_url(story.get_absolute_url()),
-        "status_url": site_url(story.get_status_url()),
-        "guidelines_url": site_url(reverse("stories:guidelines")),
+        "story_url": site_url() + story.get_absolute_url(),
+        "status_url": site_url() + story.get_status_url(),
+        "guidelines_url": site_url() + reverse("stories:guidelines"),
         "retention_days": settings.STORY_RETENTION_DAYS,
     }
     return SUBJECTS[story.status], render_to_string("stories/email/decision.txt", context)

@@ -15,7 +15,6 @@ PRODUCTION_ENV = {
     "SITE_DATA_CONTROLLER": "Example Health Charity, 1 Example Street, London",
     "SITE_CONTACT_EMAIL": "editors@imuran-info.example",
     "EMAIL_URL": "smtp+tls://mailer:s%40cret@smtp.example.org:587",
-    "SITE_URL": "https://imuran.example.org",
 }
 
 
@@ -59,15 +58,6 @@ def test_deploy_check_fails_when_production_would_print_mail_to_the_console():
     assert result.returncode != 0
     assert "stories.E001" in result.stderr
     assert "E-mail would not be delivered" in result.stderr
-
-
-def test_deploy_check_fails_without_the_site_address_that_emails_link_to():
-    env = {name: value for name, value in PRODUCTION_ENV.items() if name != "SITE_URL"}
-
-    result = run_manage("check", "--deploy", **env)
-
-    assert result.returncode != 0
-    assert "stories.E002" in result.stderr
 
 
 def test_email_url_configures_smtp_with_starttls_and_a_quoted_password():

@@ -2,6 +2,7 @@
 and answers a made-up address plainly."""
 
 import datetime
+import html
 import re
 
 import pytest
