@@ -30,6 +30,17 @@ def _clear_caches():
     known.forget()
 
 
+@pytest.fixture(autouse=True)
+def django_db_serialized_rollback():
+    """Every transactional test puts back the rows the migrations made (groups, side-effect tags).
+
+    Named after pytest-django's own fixture, which it replaces: being in every test's
+    fixtures turns serialized rollback on for each transactional test. Without it, a
+    transactional test's flush recreates the content types in another order, and the
+    next test that restores the migrations' rows (the browser tests) fails on them.
+    """
+
+
 @pytest.fixture
 def clear_caches():
     return _clear_caches

@@ -160,12 +160,11 @@ def test_a_failed_send_keeps_the_decision_and_the_address_and_records_the_failur
 
 
 # Committed for real, as in production: each decision's e-mail goes before the page answers.
-# (A superuser: the Moderators group, made by a migration, is not there between such tests.)
 @pytest.mark.django_db(transaction=True)
-def test_the_moderator_is_told_at_once_that_a_bulk_decision_email_failed(admin_client, make_story, smtp_settings):
+def test_the_moderator_is_told_at_once_that_a_bulk_decision_email_failed(moderator_client, make_story, smtp_settings):
     story = make_story(status=Story.Status.PENDING, email="author@example.org")
 
-    response = admin_client.post(CHANGELIST, action("approve_stories", story), follow=True)
+    response = moderator_client.post(CHANGELIST, action("approve_stories", story), follow=True)
 
     assert "Approved and published 1 story." in response.text
     assert "could not be sent. The decision stands" in response.text
