@@ -5,11 +5,14 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-# The same expression as stories/admin/story.py SEARCH_DOCUMENT (PostgreSQL matches them exactly).
-SEARCH_INDEX = (
-    "CREATE INDEX story_search ON stories_story "
-    "USING gin (to_tsvector('english', coalesce(title, '') || ' ' || coalesce(text, '')))"
+# PostgreSQL keeps each story's words, ready for full-text search, in a column of its own
+# that the ORM never sees (stories/admin/story.py SEARCH_MATCH): computed when the row is
+# written, so a search never computes it again, and emptied with the text on withdrawal.
+SEARCH_COLUMN = (
+    "ALTER TABLE stories_story ADD COLUMN search_document tsvector GENERATED ALWAYS AS "
+    "(to_tsvector('english', coalesce(title, '') || ' ' || coalesce(text, ''))) STORED"
 )
+SEARCH_INDEX = "CREATE INDEX story_search ON stories_story USING gin (search_document)"
 
 
 def count_stories(apps, schema_editor):
@@ -23,12 +26,13 @@ def count_stories(apps, schema_editor):
 def add_search_index(apps, schema_editor):
     # Full-text search of story text in the admin; SQLite (development) searches without an index.
     if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(SEARCH_COLUMN)
         schema_editor.execute(SEARCH_INDEX)
 
 
 def remove_search_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS story_search")
+        schema_editor.execute("ALTER TABLE stories_story DROP COLUMN IF EXISTS search_document")
 
 
 class Migration(migrations.Migration):
