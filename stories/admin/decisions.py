@@ -194,4 +194,5 @@ class DecisionsMixin:
 
     def _reject_page(self, request, stories, form, action=None, repost=None):
         context = {"stories": stories, "form": form, "action": action, "repost": repost}
-        return self._page(request, "stories/admin/story_reject.html", "Reject stories", context)
+        title = "Reject a story" if len(stories) == 1 else "Reject stories"
+        return self._page(request, "stories/admin/story_reject.html", title, context)

@@ -2,10 +2,8 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from stories.models import SideEffect, Story
-from stories.screening import find_flags
 
 # (title, display name, role, condition, time on Imuran, side-effect slugs, text).
 # Some break the guidelines on purpose, so the screening flags have something to show.
@@ -91,18 +89,16 @@ class Command(BaseCommand):
         for title, name, role, condition, time_on_imuran, slugs, text in SAMPLES:
             if Story.objects.filter(original_text=text).exists():
                 continue
-            story = Story.objects.create(
+            story = Story(
                 title=title,
                 text=text,
-                original_text=text,
                 display_name=name,
                 role=role,
                 condition=condition,
                 time_on_imuran=time_on_imuran,
-                flags=find_flags(text),
-                consented_at=timezone.now(),
-                consent_version=settings.STORY_TERMS_VERSION,
             )
+            # Through the share form's own step: screened, counted in the queue, like a real story.
+            story.submit(client="demo")
             story.side_effects.set([effects[slug] for slug in slugs if slug in effects])
             created += 1
         self.stdout.write(
