@@ -26,7 +26,9 @@ def contact_form(**changes):
 
 
 def row_counts():
-    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+    # The hourly rate limit counts the sender as a keyed hash and a number: no part of the message.
+    models = [model for model in apps.get_models() if model._meta.label != "stories.ClientCount"]
+    return {model._meta.label: model.objects.count() for model in models}
 
 
 # --- Contact -------------------------------------------------------------------------
