@@ -12,6 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from imuran_info import metrics
 from imuran_info.context_processors import site_url
 
 logger = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ def tell_author(story_id):
         # The moderator's decision is already committed and must not turn into an error page.
         except Exception as error:  # noqa: BLE001
             logger.warning("Decision e-mail for story %s not sent: %s", story.pk, type(error).__name__)
+            metrics.mail_failed()
             story.email_failed(error)
             return False
         story.email_sent()

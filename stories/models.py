@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.text import Truncator
 
 from page_cache.generations import Scope, changed, remember_until_changed
-from stories.records import ClientCount, Decision, QueueCount  # noqa: F401 (ClientCount and Decision: registered here)
+from stories.records import ClientCount, Decision, QueueCount, Resubmission  # noqa: F401 (registered here)
 from stories.screening import URGENT_KINDS, find_flags
 from stories.workflow import (  # noqa: F401 (the workflow's exceptions, importable with the model)
     DecidedMeanwhile,
@@ -55,9 +55,7 @@ class StoryQuerySet(models.QuerySet):
 
     def public_fields(self):
         # Lists never need the private columns, nor the submitted original.
-        return self.defer(
-            "original_text", "email", "client_hash", "flags", "moderator_note", "consent_version", "fingerprint"
-        )
+        return self.defer("original_text", "email", "client_hash", "flags", "moderator_note", "consent_version")
 
     def newest_first(self):
         return self.order_by("-submitted_at", "-id")
@@ -66,7 +64,8 @@ class StoryQuerySet(models.QuerySet):
         return self.order_by("submitted_at", "id")
 
     def resubmission_of(self, text, client):
-        return self.filter(fingerprint__in=Story.fingerprints(text, client)).first()
+        earlier = Resubmission.objects.filter(fingerprint__in=Story.fingerprints(text, client)).values("story")
+        return self.filter(pk__in=earlier).exclude(status=Story.Status.WITHDRAWN).first()
 
     def delete_counted(self):
         """Delete these stories and keep the queue counts exact; returns how many went."""
@@ -163,7 +162,6 @@ class Story(StoryWorkflow, models.Model):
     client_hash = models.CharField(max_length=64, blank=True, editable=False)
     token = models.CharField(max_length=43, unique=True, default=new_token, editable=False)
     flags = models.JSONField(default=list, blank=True, editable=False)
-    fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     email_failed_at = models.DateTimeField("e-mail failed", null=True, blank=True, editable=False)
 
     submitted_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -185,11 +183,6 @@ class Story(StoryWorkflow, models.Model):
             models.Index(fields=["status", "condition", "-submitted_at"], name="story_status_condition"),
             # purge_stories: rejected stories by decision date.
             models.Index(fields=["status", "decided_at"], name="story_status_decided"),
-        ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["fingerprint"], condition=~models.Q(fingerprint=""), name="story_resubmission"
-            )
         ]
 
     def __str__(self):

@@ -119,3 +119,17 @@ class ClientCount(models.Model):
         with connection.cursor() as cursor:
             cursor.execute(sql, [scope, client, hour])
             return cursor.fetchone()[0]
+
+
+class Resubmission(models.Model):
+    """A keyed hash of a new story's words and sender, for a few minutes: the same story sent twice is one.
+
+    Its own small table, so the unique index never has to be built over the stories.
+    """
+
+    fingerprint = models.CharField(max_length=64, unique=True)
+    story = models.ForeignKey("stories.Story", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return f"Resubmission check for story {self.story_id}"

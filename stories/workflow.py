@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from page_cache.generations import Scope, changed
-from stories import emails
-from stories.records import Decision, QueueCount
+from stories import emails, withdrawal_log
+from stories.records import Decision, QueueCount, Resubmission
 from stories.screening import find_flags, flag_labels, flags_digest
 
 # The same text from the same client within this long (and up to twice this) is one story.
@@ -70,9 +70,10 @@ class StoryWorkflow:
         self.consented_at = timezone.now()
         self.consent_version = settings.STORY_TERMS_VERSION
         self.client_hash = client
-        # Unique: the same text from the same client twice within minutes stores one story.
-        self.fingerprint = self.fingerprints(self.text, client)[0]
         self.save()
+        # Unique: the same text from the same client twice within minutes stores one story
+        # (a second one at the same moment fails here, and its whole transaction with it).
+        Resubmission.objects.create(fingerprint=self.fingerprints(self.text, client)[0], story_id=self.pk)
         QueueCount.move({self.status: 1})
 
     def approve(self, *, by, confirmed=""):
@@ -139,7 +140,7 @@ class StoryWorkflow:
             return
         previous = self.status
         self.status = self.Status.WITHDRAWN
-        self.title = self.text = self.original_text = self.email = self.client_hash = self.fingerprint = ""
+        self.title = self.text = self.original_text = self.email = self.client_hash = ""
         self.display_name = self.role = self.condition = self.time_on_imuran = self.age_band = ""
         self.helped_rating = self.ease_rating = self.overall_rating = self.email_failed_at = None
         self.flags = []
@@ -147,6 +148,7 @@ class StoryWorkflow:
         self.save()
         self.side_effects.clear()
         self.reports.all().delete()
+        Resubmission.objects.filter(story_id=self.pk).delete()
         QueueCount.move({previous: -1, self.status: 1})
         Decision.record(self, Decision.Action.WITHDRAWN)
         # The admin's history keeps each object's name as it was: replace the words in it too.
@@ -155,6 +157,8 @@ class StoryWorkflow:
         )
         if previous == self.Status.APPROVED:
             changed(Scope.STORIES)
+        # So that restoring an older backup cannot bring the story back for good.
+        transaction.on_commit(partial(withdrawal_log.append, self.pk, self.token))
 
     def report(self, *, reason, note=""):
         # The story stays public; the open report puts it back in the moderators' queue.

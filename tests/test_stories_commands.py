@@ -34,7 +34,7 @@ def test_purge_deletes_rejected_stories_once_the_retention_period_has_passed(mak
 
     assert not Story.objects.filter(pk=old.pk).exists()
     assert Story.objects.filter(pk=recent.pk).exists()
-    assert "Deleted 1 rejected stories decided more than 90 days ago, 0 withdrawn stories," in output
+    assert "Deleted 1 rejected stories decided more than 90 days ago and 0 withdrawn stories." in output
 
 
 def test_purge_follows_the_retention_setting(make_story, moderator, settings):
@@ -55,7 +55,7 @@ def test_purge_removes_what_withdrawn_stories_left_behind(make_story):
     output = purge()
 
     assert not Story.objects.filter(pk=story.pk).exists()
-    assert ", 1 withdrawn stories," in output
+    assert "and 1 withdrawn stories." in output
 
 
 def test_purge_keeps_approved_and_pending_stories_however_old(make_story, moderator):
@@ -103,11 +103,10 @@ def test_purge_deletes_an_address_whose_email_could_not_be_sent_within_the_reten
         assert Story.objects.get(pk=story.pk).email == "author@example.org"
 
     with time_machine.travel("2026-04-02 12:00 +0000"):
-        output = purge()
+        purge()
 
     assert Story.objects.get(pk=story.pk).email == ""
     assert Decision.objects.filter(story=story, action=Decision.Action.EMAIL_FORGOTTEN).exists()
-    assert "1 e-mail addresses that could not be used in 90 days" in output
 
 
 def test_purge_forgets_rate_limit_counts_of_hours_gone_by(client, story_form):

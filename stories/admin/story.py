@@ -21,8 +21,9 @@ from stories.models import Story, StoryReport
 from stories.records import QueueCount
 from stories.screening import FLAG_LABELS, find_flags, flag_labels
 
-# PostgreSQL only: the title and text as search words, a column migration 0004 adds and indexes.
-SEARCH_MATCH = "stories_story.search_document @@ websearch_to_tsquery('english', %s)"
+# PostgreSQL only: the same expression as the GIN index of migration 0005, which it alone can use.
+SEARCH_DOCUMENT = "to_tsvector('english', coalesce(stories_story.title, '') || ' ' || coalesce(stories_story.text, ''))"
+SEARCH_MATCH = f"{SEARCH_DOCUMENT} @@ websearch_to_tsquery('english', %s)"
 # A search finds at most this many stories and one more: a word in most of a million stories
 # is never sorted or counted in full.
 SEARCH_COUNT_LIMIT = 1000
