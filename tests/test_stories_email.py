@@ -160,7 +160,7 @@ def test_a_failed_send_keeps_the_decision_and_the_address_and_records_the_failur
 
 
 # Committed for real, as in production: each decision's e-mail goes before the page answers.
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_moderator_is_told_at_once_that_a_bulk_decision_email_failed(moderator_client, make_story, smtp_settings):
     story = make_story(status=Story.Status.PENDING, email="author@example.org")
 
@@ -170,7 +170,7 @@ def test_the_moderator_is_told_at_once_that_a_bulk_decision_email_failed(moderat
     assert "could not be sent. The decision stands" in response.text
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_moderator_is_told_at_once_that_a_change_page_decision_email_failed(
     admin_client, make_story, smtp_settings
 ):
