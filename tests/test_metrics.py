@@ -107,14 +107,17 @@ def test_metrics_count_page_cache_hits_and_misses(scrape, client, make_article):
     assert sample(after, name, result="miss") - sample(before, name, result="miss") == 1
 
 
-def test_a_decision_mail_that_cannot_be_sent_is_counted(moderator_client, make_story, settings, scrape):
+def test_a_decision_mail_that_cannot_be_sent_is_counted(
+    moderator_client, make_story, settings, scrape, django_capture_on_commit_callbacks
+):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens there
     story = make_story(status=Story.Status.PENDING, email="pat.author@example.com")
     before = sample(scrape(), "imuran_mail_failures_total")
 
     changelist = reverse("admin:stories_story_changelist")
-    moderator_client.post(changelist, {"action": "approve_stories", ACTION_CHECKBOX_NAME: [story.pk]})
+    with django_capture_on_commit_callbacks(execute=True):  # the e-mail goes once the decision commits
+        moderator_client.post(changelist, {"action": "approve_stories", ACTION_CHECKBOX_NAME: [story.pk]})
 
     assert sample(scrape(), "imuran_mail_failures_total") - before == 1
 

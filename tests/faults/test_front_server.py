@@ -138,11 +138,14 @@ def test_the_rate_limit_counts_the_address_the_front_server_saw_not_the_one_a_cl
     author = Browser(front[0].base_url)
     _, _, html = author.request("/stories/share/")
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1).decode()
-    form = story_form(csrfmiddlewaretoken=token)
+    # Different stories: the same one sent again would be answered as the same story.
+    forms = [
+        story_form(csrfmiddlewaretoken=token, text=f"Story {n}. " + story_form()["text"]) for n in range(RATE_LIMIT + 1)
+    ]
 
     statuses = [
         author.request("/stories/share/", data=urlencode(form).encode(), headers={"X-Forwarded-For": f"192.0.2.{n}"})[0]
-        for n in range(RATE_LIMIT + 1)
+        for n, form in enumerate(forms)
     ]
 
     assert statuses == [302] * RATE_LIMIT + [429]
