@@ -2,17 +2,18 @@ import reversion
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
-from reversion.models import Version
 
 from articles.admin_forms import ArticleAdminForm
-from articles.diff import word_diff
+from articles.admin_history import HistoryAdminMixin
+from articles.admin_images import ArticleImageAdmin  # noqa: F401 (registers the image library)
+from articles.admin_workflow import StateFilter, WorkflowAdminMixin
+from articles.dose_check import dose_numbers, in_context
 from articles.models import Article, ProblemReport, Reference
 from articles.readability import measure
 from page_cache.generations import Scope, changed
@@ -22,31 +23,26 @@ class ReferenceInline(admin.TabularInline):
     model = Reference
     extra = 1
     fields = ["position", "title", "publisher", "url"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        models.PositiveSmallIntegerField: {"widget": admin.widgets.AdminIntegerFieldWidget(attrs={"size": 3})},
+    }
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(WorkflowAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "state", "unpublished_changes", "position", "last_reviewed", "review_due"]
-    list_filter = ["status", "show_urgent_help"]
+    list_display = ["title", "state", "position", "last_reviewed", "review_due"]
+    list_filter = [StateFilter, "show_urgent_help"]
     search_fields = ["title", "summary", "body"]
-    prepopulated_fields = {"slug": ["title"]}
     inlines = [ReferenceInline]
-    actions = ["unpublish"]
+    actions = ["unpublish_selected"]
     formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
-    fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "body", "show_urgent_help"]}),
-        ("Publishing", {"fields": ["published_at", "position"]}),
-        ("Governance", {"fields": ["author", "reviewer", "last_reviewed", "next_review_due"]}),
-        ("Readability (of the saved text)", {"fields": ["readability"]}),
-        ("This save", {"fields": ["change_note", "expected_version"]}),
-    ]
-    readonly_fields = ["readability"]
     object_history_template = "admin/articles/article/object_history.html"
 
     class Media:
         css = {"all": ["css/admin-extra.css"]}
+        js = ["js/article-editor.js"]
 
     def get_queryset(self, request):
         # Overdue and soon-due reviews first: they need an editor's attention.
@@ -55,25 +51,47 @@ class ArticleAdmin(admin.ModelAdmin):
     def has_publish_permission(self, request):
         return request.user.has_perm("articles.publish_article")
 
+    def get_fieldsets(self, request, obj=None):
+        published = obj is not None and obj.status == Article.Status.PUBLISHED
+        address = ["slug", "draft_slug"] if published else ["slug"]
+        timing = ["published_at"] if obj is not None and obj.is_public else ["go_live_at"]
+        this_save = ["change_note", "edit_count_seen", "conflict_edit_count", "confirm_merge"]
+        if self.has_publish_permission(request):
+            this_save.insert(1, "dose_override_reason")
+        return [
+            (None, {"fields": ["title", *address, "summary", "body", "show_urgent_help"]}),
+            ("Publishing", {"fields": [*timing, "position"]}),
+            ("Governance", {"fields": ["author", "reviewer", "last_reviewed", "next_review_due"]}),
+            ("Readability (of the saved text)", {"fields": ["readability"]}),
+            ("This save", {"fields": this_save}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A published article's address and publish time belong to publishers: they change through publish().
+        if obj is not None and obj.status == Article.Status.PUBLISHED:
+            return ["readability", "slug", "published_at"]
+        return ["readability"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if "slug" in self.get_readonly_fields(request, obj) else {"slug": ["title"]}
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        flags = {"publishing": "_publish" in request.POST, "can_publish": self.has_publish_permission(request)}
+        return type(form.__name__, (form,), flags)
+
     # --- Columns -----------------------------------------------------------
 
-    @admin.display(description="State", ordering="status")
+    @admin.display(description="State")
     def state(self, article):
-        if article.status == Article.Status.DRAFT:
-            return "Draft"
-        return (
-            "Live" if article.is_public else f"Scheduled for {timezone.localtime(article.published_at):%d %b %Y %H:%M}"
-        )
-
-    @admin.display(description="Unpublished changes", boolean=True)
-    def unpublished_changes(self, article):
-        return article.has_unpublished_changes
+        return article.state_in_words()
 
     @admin.display(description="Next review due", ordering="next_review_due")
     def review_due(self, article):
+        due = date_format(article.next_review_due)
         if article.review_overdue:
-            return format_html('<strong class="review-overdue">Overdue since {}</strong>', article.next_review_due)
-        return article.next_review_due
+            return format_html('<strong class="review-overdue">Overdue since {}</strong>', due)
+        return due
 
     @admin.display(description="Scores")
     def readability(self, article):
@@ -108,97 +126,50 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        article, note = form.instance, form.cleaned_data["change_note"]
         # Review dates, names and the reading order show on public pages at once.
         changed(Scope.ARTICLES)
         # Published after the references are saved, so the live copy includes them.
         if "_publish" in request.POST:
-            form.instance.publish(by=request.user, note=form.cleaned_data["change_note"])
-            messages.success(request, f"“{form.instance.title}” is published: patients see this version.")
-        elif change and form.instance.status == Article.Status.PUBLISHED:
-            messages.info(request, "Saved as a draft. Patients still see the published version until you publish.")
+            moved_from = article.slug if article.moves_on_publish else None
+            reason = form.cleaned_data.get("dose_override_reason", "") if form.dose_matches else ""
+            if reason:
+                reversion.set_comment(f"{note} (Published with dose numbers: {reason})")
+            article.publish(by=request.user, note=note, dose_override_reason=reason)
+            self._tell_published(request, article, moved_from)
+        elif "_submit" in request.POST:
+            review_url = request.build_absolute_uri(reverse("admin:articles_article_change", args=[article.pk]))
+            article.submit_for_review(by=request.user, note=note, review_url=review_url)
+            messages.success(request, f"“{article.title}” is saved and waits for a publisher's review.")
+        elif change and article.status == Article.Status.PUBLISHED:
+            messages.info(request, "Saved as a draft. Patients still see the published version until it is published.")
+        if form.dose_matches and "_publish" not in request.POST:
+            found = ", ".join(f"“{match['match']}”" for match in form.dose_matches)
+            messages.warning(
+                request, f"The text has dose numbers ({found}): a publisher will be stopped until they go."
+            )
+
+    def _tell_published(self, request, article, moved_from):
+        if article.is_public:
+            text = f"“{article.title}” is live: patients see this version."
+        else:
+            when = date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
+            text = f"“{article.title}” is scheduled for {when}: patients see it from then."
+        if moved_from:
+            text += f" Its address is now {article.get_absolute_url()}; /articles/{moved_from}/ redirects there."
+        messages.success(request, text)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["can_publish"] = self.has_publish_permission(request)
+        context["checks_url"] = reverse("article_checks")
+        context["image_library_url"] = reverse("image_library")
         if obj is not None:
+            context["article"] = obj
             context["preview_url"] = reverse("articles:preview", args=[obj.slug])
-            context["has_unpublished_changes"] = obj.has_unpublished_changes
+            context["state"] = obj.state_in_words()
+            saved_text = "\n\n".join([obj.title, obj.summary, obj.body])
+            context["dose_matches"] = [in_context(saved_text, match) for match in dose_numbers(saved_text)]
         return super().render_change_form(request, context, add, change, form_url, obj)
-
-    @admin.action(description="Unpublish the selected articles", permissions=["publish"])
-    def unpublish(self, request, queryset):
-        for article in queryset:
-            with reversion.create_revision():
-                reversion.set_user(request.user)
-                reversion.set_comment("Unpublished.")
-                article.unpublish()
-        self.message_user(request, f"{len(queryset)} article(s) unpublished: patients no longer see them.")
-
-    # --- History: compare any two revisions, restore one as a new revision ---
-
-    def get_urls(self):
-        compare = self.admin_site.admin_view(self.compare_view)
-        restore = self.admin_site.admin_view(self.restore_view)
-        return [
-            path("<int:object_id>/history/compare/", compare, name="articles_article_compare"),
-            path("<int:object_id>/history/<int:version_id>/restore/", restore, name="articles_article_restore"),
-            *super().get_urls(),
-        ]
-
-    def _versions(self, article):
-        return Version.objects.get_for_object(article).select_related("revision__user")
-
-    def history_view(self, request, object_id, extra_context=None):
-        article = get_object_or_404(Article, pk=object_id)
-        return super().history_view(request, object_id, {"versions": self._versions(article), **(extra_context or {})})
-
-    def compare_view(self, request, object_id):
-        article = get_object_or_404(Article, pk=object_id)
-        if not self.has_view_or_change_permission(request, article):
-            raise PermissionDenied
-        versions = self._versions(article)
-        older = get_object_or_404(versions, pk=request.GET.get("from", 0))
-        newer = get_object_or_404(versions, pk=request.GET.get("to", 0))
-        if older.revision.date_created > newer.revision.date_created:
-            older, newer = newer, older
-        fields = [
-            (label, word_diff(older.field_dict[name], newer.field_dict[name]))
-            for label, name in [("Title", "title"), ("Summary", "summary"), ("Body", "body")]
-        ]
-        fields.append(("References", word_diff(_references_text(older), _references_text(newer))))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": article,
-            "title": f"Compare versions of “{article.title}”",
-            "older": older,
-            "newer": newer,
-            "fields": fields,
-        }
-        return TemplateResponse(request, "admin/articles/article/compare.html", context)
-
-    def restore_view(self, request, object_id, version_id):
-        article = get_object_or_404(Article, pk=object_id)
-        if request.method != "POST" or not self.has_change_permission(request, article):
-            raise PermissionDenied
-        version = get_object_or_404(self._versions(article), pk=version_id)
-        saved_on = timezone.localtime(version.revision.date_created)
-        with reversion.create_revision():
-            reversion.set_user(request.user)
-            reversion.set_comment(f"Restored the version saved on {saved_on:%d %B %Y at %H:%M}.")
-            article.restore(version)
-        messages.success(
-            request, "The old version is restored as the draft. Check it, then publish it if patients should see it."
-        )
-        return redirect("admin:articles_article_change", article.pk)
-
-
-def _references_text(version):
-    lines = [
-        f"{ref.field_dict['title']} | {ref.field_dict['publisher']} | {ref.field_dict['url']}"
-        for ref in version.revision.version_set.all()
-        if ref._model is Reference
-    ]
-    return "\n".join(sorted(lines))
 
 
 @admin.register(ProblemReport)

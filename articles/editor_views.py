@@ -1,7 +1,8 @@
-"""The markdownx endpoints, for editors only.
+"""Endpoints behind the article editor, for editors only.
 
 markdownx ships open views; we mount our own so that anonymous visitors are
-sent to the login page, and staff without article permissions get 403.
+sent to the login page, and staff without article permissions get 403. The
+editor's script (static/js/article-editor.js) calls the checks and the image library.
 """
 
 from functools import wraps
@@ -9,13 +10,16 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_POST
-from markdownx.forms import ImageForm
-from markdownx.views import ImageUploadView
-from PIL import Image, UnidentifiedImageError
+from django.views.decorators.http import require_http_methods, require_POST
 
-from articles.markup import render_markdown
+from articles.dose_check import dose_numbers, in_context
+from articles.images import ArticleImage, reencoded
+from articles.markup import foreign_image_message, render
+from articles.readability import hard_paragraphs, hardest_sentences, measure
+
+LIBRARY_SIZE = 60
 
 
 def can_edit_articles(user):
@@ -41,32 +45,69 @@ def editors_only(view):
 @editors_only
 @require_POST
 def markdown_preview(request):
-    return HttpResponse(render_markdown(request.POST.get("content", "")))
+    rendered = render(request.POST.get("content", ""))
+    # The preview tells the editor what the sanitiser took out, in the words of the save's error.
+    warning = render_to_string(
+        "admin/articles/article/preview_warning.html",
+        {"message": foreign_image_message(rendered.foreign_images)} if rendered.foreign_images else {},
+    )
+    return HttpResponse(warning + rendered.html)
 
 
-class CheckedImageForm(ImageForm):
-    def clean(self):
-        upload = super().clean()
-        # The browser's content type is only a claim: let Pillow read the file
-        # and accept nothing but real PNG and JPEG images.
+@editors_only
+@require_POST
+def article_checks(request):
+    """Readability and dose numbers of the text being typed, as JSON for the editor's panel."""
+    text = request.POST.get("content", "")
+    html = render(text).html
+    figures = measure(html)
+    return JsonResponse(
+        {
+            "grade": round(figures.grade, 1),
+            "reading_ease": round(figures.reading_ease),
+            "words": figures.words,
+            "minutes": figures.minutes,
+            "hardest": [{"grade": round(grade, 1), "text": text} for grade, text in hardest_sentences(html)],
+            "hard_paragraphs": [
+                {"number": number, "grade": round(grade, 1), "text": paragraph}
+                for number, grade, paragraph in hard_paragraphs(html)
+            ],
+            "doses": [
+                dict(zip(["before", "match", "after"], in_context(text, m), strict=True)) for m in dose_numbers(text)
+            ],
+        }
+    )
+
+
+def _library_entry(image):
+    return {"id": image.pk, "url": image.file.url, "alt_text": image.alt_text, "markdown": image.markdown()}
+
+
+@editors_only
+@require_http_methods(["GET", "POST"])
+def image_library(request):
+    """GET: the latest images with their alt text. POST: upload one, with its alt text."""
+    if request.method == "GET":
+        return JsonResponse({"images": [_library_entry(image) for image in ArticleImage.objects.all()[:LIBRARY_SIZE]]})
+    errors = {}
+    alt_text = request.POST.get("alt_text", "").strip()
+    upload = request.FILES.get("image")
+    if not alt_text:
+        errors["alt_text"] = ["Describe the image in a few words: people who cannot see it hear this instead."]
+    elif len(alt_text) > 300:
+        errors["alt_text"] = ["Keep the alt text under 300 characters."]
+    if upload is None:
+        errors["image"] = ["Choose a PNG or JPEG image to upload."]
+    else:
         try:
-            with Image.open(upload) as image:
-                image.verify()
-                real_format = image.format
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-            raise ValidationError("This file is not a PNG or JPEG image.") from error
-        if real_format not in {"PNG", "JPEG"}:
-            raise ValidationError("Only PNG and JPEG images can be uploaded.")
-        upload.seek(0)
-        return upload
-
-
-class CheckedImageUploadView(ImageUploadView):
-    form_class = CheckedImageForm
-    http_method_names = ["post"]
-
-    def form_invalid(self, form):
-        return JsonResponse(form.errors, status=400)
-
-
-image_upload = editors_only(CheckedImageUploadView.as_view())
+            upload = reencoded(upload)
+        except ValidationError as error:
+            errors["image"] = error.messages
+    if errors:
+        # A plain message for the editor's dialog; nothing enters the text.
+        message = " ".join(message for field in ["image", "alt_text"] for message in errors.get(field, []))
+        return JsonResponse({"errors": errors, "message": message}, status=400)
+    image = ArticleImage.objects.create(file=upload, alt_text=alt_text, uploaded_by=request.user)
+    entry = _library_entry(image)
+    # markdownx's own script reads "image_code" if it ever sends a file itself.
+    return JsonResponse({**entry, "image_code": entry["markdown"]})

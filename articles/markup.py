@@ -7,6 +7,8 @@ render_markdown(), so editors see exactly what readers will get.
 
 import html
 from dataclasses import dataclass, field
+from functools import partial
+from urllib.parse import urlsplit
 
 import markdown
 import nh3
@@ -33,6 +35,25 @@ class Rendered:
     html: str
     # Flat list of {"id", "title", "level"} for the h2/h3 headings, in order.
     toc: list = field(default_factory=list)
+    # Image addresses on other sites, removed from the HTML (see FOREIGN_IMAGE_MESSAGE).
+    foreign_images: list = field(default_factory=list)
+
+
+# The site's Content-Security-Policy allows images from this site only
+# (img-src 'self'): an image from elsewhere would be blocked in every browser.
+FOREIGN_IMAGE_MESSAGE = (
+    "Images must be stored on this site. {addresses} is on another site, and the site's security policy "
+    "(Content-Security-Policy img-src 'self') stops browsers loading it, so patients would see a broken image. "
+    "Save the image, then add it with “Insert image”, which stores it here with its alt text."
+)
+
+
+def is_on_this_site(address):
+    # Only a path on this site: no scheme and no host. Browsers read "\\" as "/",
+    # so "/\\evil.example/x.png" would leave the site: normalise first.
+    address = address.strip().replace("\\", "/")
+    parts = urlsplit(address)
+    return not parts.scheme and not parts.netloc and not address.startswith("//")
 
 
 def _markdown():
@@ -52,15 +73,18 @@ def _flatten(tokens):
         yield from _flatten(token["children"])
 
 
-def _drop_form_ids(tag, attribute, value):
+def _filter_attribute(foreign_images, tag, attribute, value):
     # Heading ids are for the contents list; an "id_..." would collide with the
     # admin's own form fields when the preview is shown inside the change form.
     if attribute == "id" and value.startswith("id_"):
         return None
+    if tag == "img" and attribute == "src" and not is_on_this_site(value):
+        foreign_images.append(value)
+        return None
     return value
 
 
-def sanitise(unsafe_html):
+def sanitise(unsafe_html, foreign_images=None):
     return nh3.clean(
         unsafe_html,
         tags=ALLOWED_TAGS,
@@ -68,14 +92,20 @@ def sanitise(unsafe_html):
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
-        attribute_filter=_drop_form_ids,
+        attribute_filter=partial(_filter_attribute, [] if foreign_images is None else foreign_images),
     )
 
 
 def render(text):
     md = _markdown()
     unsafe = md.convert(text or "")
-    return Rendered(html=sanitise(unsafe), toc=list(_flatten(md.toc_tokens)))
+    foreign_images = []
+    safe = sanitise(unsafe, foreign_images)
+    return Rendered(html=safe, toc=list(_flatten(md.toc_tokens)), foreign_images=foreign_images)
+
+
+def foreign_image_message(addresses):
+    return FOREIGN_IMAGE_MESSAGE.format(addresses=", ".join(f"“{address}”" for address in addresses))
 
 
 def render_markdown(text):

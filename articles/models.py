@@ -1,20 +1,32 @@
 import reversion
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Subquery
-from django.db.models.functions import Now
+from django.db.models import Max, Subquery
+from django.db.models.functions import Lower, Now
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from markdownx.models import MarkdownxField
 
+from articles import review_mail
+from articles.dose_check import dose_numbers
+from articles.images import ArticleImage  # noqa: F401 (a model of this app, defined beside it)
 from articles.markup import render
 from page_cache.generations import Scope, changed
 
 # What an editor drafts and a publish makes live. Review dates, names and the
 # reading order are not drafted: they describe the article and apply on save.
-CONTENT_FIELDS = ["title", "summary", "body_html", "toc", "show_urgent_help"]
+CONTENT_FIELDS = ["title", "summary", "body", "body_html", "toc", "show_urgent_help"]
+
+
+class DoseNumbersFound(Exception):
+    """Publishing refused: the text holds dose numbers and no publisher gave a reason to keep them."""
+
+    def __init__(self, matches):
+        super().__init__(", ".join(match["match"] for match in matches))
+        self.matches = matches
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -25,6 +37,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def in_reading_order(self):
         return self.order_by("position", "title")
+
+    def in_review(self):
+        return self.filter(review_state=Article.ReviewState.IN_REVIEW)
 
     def with_next_go_live(self):
         """Each row also carries when the next scheduled article goes live (or None).
@@ -38,15 +53,41 @@ class ArticleQuerySet(models.QuerySet):
         return self.annotate(next_go_live=Subquery(upcoming.values("published_at")[:1]))
 
 
+def next_free_position():
+    return (Article.objects.aggregate(last=Max("position"))["last"] or 0) + 1
+
+
 # Revisions keep what editors wrote; derived and workflow fields stay out of them.
-@reversion.register(follow=["references"], exclude=["body_html", "toc", "live", "version", "status", "published_at"])
+@reversion.register(
+    follow=["references"],
+    fields=["title", "slug", "draft_slug", "summary", "body", "show_urgent_help", "go_live_at", "position",
+            "author", "reviewer", "last_reviewed", "next_review_due"],
+)  # fmt: skip
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
 
+    class ReviewState(models.TextChoices):
+        NONE = "", "Not in review"
+        IN_REVIEW = "in_review", "In review"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=100, unique=True, help_text="The page address: /articles/<slug>/")
+    # The address patients use. Once the article is published only publish()
+    # changes it (from draft_slug), and the old address then redirects.
+    slug = models.SlugField(
+        "address",
+        max_length=100,
+        help_text="The last part of the page address, after /articles/. Lowercase letters, numbers and hyphens.",
+    )
+    draft_slug = models.SlugField(
+        "new address",
+        max_length=100,
+        blank=True,
+        help_text="Proposed by an editor; the page moves there when a publisher publishes, "
+        "and the old address keeps working (it redirects).",
+    )
     summary = models.TextField(
         max_length=600,
         help_text="One short paragraph in plain words. Shown on the home page and as the page description.",
@@ -59,10 +100,18 @@ class Article(models.Model):
     body_html = models.TextField(editable=False, blank=True)
     toc = models.JSONField(editable=False, default=list)
 
-    position = models.PositiveSmallIntegerField(default=0, help_text="Place in the reading order (1 comes first).")
+    position = models.PositiveSmallIntegerField(
+        default=next_free_position, help_text="Place in the reading order (1 comes first). Each article has its own."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    published_at = models.DateTimeField(
-        "published", null=True, blank=True, help_text="When the page goes live. Set automatically when left empty."
+    # Set only by publish(): when the article went (or goes) live. Patients see it as "First published".
+    published_at = models.DateTimeField("first published", null=True, blank=True, editable=False)
+    go_live_at = models.DateTimeField(
+        "publish at",
+        null=True,
+        blank=True,
+        help_text="Site time (UK). When a publisher publishes, the page goes live at this time; "
+        "leave empty to go live at once.",
     )
     last_reviewed = models.DateField(default=timezone.localdate)
     next_review_due = models.DateField()
@@ -81,8 +130,21 @@ class Article(models.Model):
     # What patients see: a copy of the content taken by publish(). Editors'
     # later saves change the fields above, never this, until they publish again.
     live = models.JSONField(editable=False, default=dict)
-    # Raised on every save; a form that was opened at an older version is refused.
-    version = models.PositiveIntegerField(editable=False, default=0)
+    # Raised on every save; a form opened at an older count is refused (the edit lock).
+    edit_count = models.PositiveIntegerField(editable=False, default=0)
+
+    # The review workflow: an editor submits, a publisher publishes or requests changes.
+    review_state = models.CharField(max_length=20, choices=ReviewState.choices, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    submission_note = models.CharField(max_length=300, blank=True, editable=False)
+    review_comment = models.TextField(max_length=2000, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -91,6 +153,18 @@ class Article(models.Model):
     class Meta:
         ordering = ["position", "title"]
         indexes = [models.Index(fields=["status", "published_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("slug"),
+                name="article_slug_unique_any_case",
+                violation_error_message="Another article uses this address.",
+            ),
+            models.UniqueConstraint(
+                fields=["position"],
+                name="article_position_unique",
+                violation_error_message="Another article already has this place in the reading order.",
+            ),
+        ]
         permissions = [("publish_article", "Can publish articles and unpublish them")]
 
     def __str__(self):
@@ -99,7 +173,7 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         rendered = render(self.body)
         self.body_html, self.toc = rendered.html, rendered.toc
-        self.version += 1
+        self.edit_count += 1
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -114,18 +188,94 @@ class Article(models.Model):
 
     @property
     def has_unpublished_changes(self):
-        return self.live != self.snapshot()
+        return self.live != self.snapshot() or self.moves_on_publish
+
+    @property
+    def moves_on_publish(self):
+        return bool(self.draft_slug) and self.draft_slug != self.slug
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and not self.is_public
+
+    @property
+    def review_overdue(self):
+        return self.next_review_due < timezone.localdate()
+
+    def state_in_words(self):
+        """What the article list and the change form say about it."""
+        if self.review_state:
+            return self.get_review_state_display()
+        if self.status == self.Status.DRAFT:
+            return "Draft"
+        if self.is_scheduled:
+            return f"Scheduled for {_when(self.published_at)}"
+        return "Live with draft changes" if self.has_unpublished_changes else "Live"
+
+    def dose_numbers(self):
+        return dose_numbers("\n\n".join([self.title, self.summary, self.body]))
+
+    # --- The workflow: every change to what patients see goes through these ---
 
     @transaction.atomic
-    def publish(self, *, by=None, note=""):
-        """Make the saved draft what patients see, at published_at (now when empty)."""
+    def publish(self, *, by=None, note="", dose_override_reason=""):
+        """Make the saved draft what patients see: at once, or at go_live_at if that is later."""
+        doses = self.dose_numbers()
+        if doses and not dose_override_reason.strip():
+            raise DoseNumbersFound(doses)
+        if self.moves_on_publish:
+            self._move_address(self.draft_slug)
+        self.draft_slug = ""
+        if not self.is_public:
+            self.published_at = self.go_live_at or timezone.now()
         self.live = self.snapshot()
         self.status = self.Status.PUBLISHED
-        if self.published_at is None:
-            self.published_at = timezone.now()
+        self.review_state, self.review_comment, self.reviewed_by = self.ReviewState.NONE, "", by
         self.save()
         changed(Scope.ARTICLES)
-        return Publication.objects.create(article=self, published_by=by, note=note or "Published.")
+        return Publication.objects.create(
+            article=self, published_by=by, note=note or "Published.", dose_override_reason=dose_override_reason
+        )
+
+    def _move_address(self, new_slug):
+        FormerSlug.objects.filter(slug__iexact=new_slug).delete()  # coming back to an old address
+        FormerSlug.objects.create(article=self, slug=self.slug)
+        self.slug = new_slug
+
+    @transaction.atomic
+    def unpublish(self):
+        self.status = self.Status.DRAFT
+        self.save()
+        changed(Scope.ARTICLES)
+
+    def submit_for_review(self, *, by, note, review_url):
+        self._set_review(
+            review_state=self.ReviewState.IN_REVIEW,
+            review_comment="",
+            submitted_by=by,
+            submitted_at=timezone.now(),
+            submission_note=note,
+        )
+        review_mail.tell_publishers(self, review_url)
+
+    def request_changes(self, *, by, comment, change_url):
+        self._set_review(review_state=self.ReviewState.CHANGES_REQUESTED, review_comment=comment, reviewed_by=by)
+        review_mail.tell_editor(self, change_url)
+
+    def _set_review(self, **fields):
+        # An update, not save(): the review state is no edit, so it must not
+        # trip the edit lock of someone who has the form open.
+        Article.objects.filter(pk=self.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(self, name, value)
 
     def restore(self, version):
         """Bring back an old revision's content as the draft, saved as a new revision."""
@@ -141,23 +291,9 @@ class Article(models.Model):
             )
             self.save()
 
-    @transaction.atomic
-    def unpublish(self):
-        self.status = self.Status.DRAFT
-        self.save()
-        changed(Scope.ARTICLES)
 
-    @property
-    def is_public(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
-
-    @property
-    def review_overdue(self):
-        return self.next_review_due < timezone.localdate()
+def _when(moment):
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 @reversion.register()
@@ -175,6 +311,17 @@ class Reference(models.Model):
         return f"{self.title} ({self.publisher})"
 
 
+class FormerSlug(models.Model):
+    """An address the article had before a publisher moved it: it answers with a permanent redirect."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="former_slugs")
+    slug = models.SlugField(max_length=100, unique=True)
+    moved_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"/articles/{self.slug}/ → {self.article}"
+
+
 class Publication(models.Model):
     """One entry of the article's public change log: each time a draft went live."""
 
@@ -182,6 +329,8 @@ class Publication(models.Model):
     published_at = models.DateTimeField(default=timezone.now)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     note = models.CharField("what changed", max_length=300)
+    # Staff only, never shown on the public page.
+    dose_override_reason = models.CharField("why dose numbers were published", max_length=500, blank=True)
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -200,9 +349,9 @@ class ProblemReport(models.Model):
         OTHER = "other", "Something else"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="problem_reports")
-    kind = models.CharField("what is the problem?", max_length=10, choices=Kind.choices)
-    message = models.TextField("tell us more", max_length=2000)
-    created_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField("problem", max_length=10, choices=Kind.choices)
+    message = models.TextField("reader's message", max_length=2000)
+    created_at = models.DateTimeField("sent", auto_now_add=True)
     resolved = models.BooleanField(default=False)
 
     class Meta:

@@ -1,5 +1,6 @@
 """Readability figures for an article, measured on the text a reader sees."""
 
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -51,3 +52,35 @@ def measure(html):
         reading_ease=textstat.flesch_reading_ease(text),
         words=textstat.lexicon_count(text),
     )
+
+
+# A paragraph needs this many words before its grade means much: the formula
+# swings wildly on a line or two.
+PARAGRAPH_MIN_WORDS = 15
+HARD_PARAGRAPH_GRADE = 10
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“‘(]?[A-Z0-9])")
+
+
+def sentence_grades(text):
+    """(grade, sentence) for each sentence of each line of visible text."""
+    return [
+        (textstat.flesch_kincaid_grade(sentence), sentence)
+        for line in text.splitlines()
+        for sentence in SENTENCE_END.split(line)
+        if textstat.lexicon_count(sentence) >= 3
+    ]
+
+
+def hardest_sentences(html, count=3):
+    return sorted(sentence_grades(visible_text(html)), reverse=True)[:count]
+
+
+def hard_paragraphs(html):
+    """(paragraph number, grade, paragraph) for each long enough paragraph above HARD_PARAGRAPH_GRADE."""
+    lines = visible_text(html).splitlines()
+    return [
+        (number, grade, line)
+        for number, line in enumerate(lines, start=1)
+        if textstat.lexicon_count(line) >= PARAGRAPH_MIN_WORDS
+        and (grade := textstat.flesch_kincaid_grade(line)) > HARD_PARAGRAPH_GRADE
+    ]

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from articles.forms import ProblemReportForm
-from articles.models import Article
+from articles.models import Article, FormerSlug
 from page_cache.generations import Scope
 from page_cache.pages import public_page, seconds_until
 from stories import throttle
@@ -49,11 +49,22 @@ def article_detail(request, slug):
     try:
         article = Article.objects.published().get(slug=slug)
     except Article.DoesNotExist:
+        moved = _moved_article(slug)
+        if moved is not None:
+            return redirect(moved, permanent=True)
         if not can_preview_drafts(request.user):
             raise Http404("No such article.") from None
         # Staff following a link to an article that is not live yet see its draft.
         return article_preview(request, slug)
     return _render_article(request, article, article.live, preview=False)
+
+
+def _moved_article(slug):
+    """The live article that used to be at this address, if any (its former addresses redirect for good)."""
+    former = FormerSlug.objects.filter(slug=slug).select_related("article").first()
+    if former is not None and Article.objects.published().filter(pk=former.article_id).exists():
+        return former.article
+    return None
 
 
 def article_preview(request, slug):
@@ -65,7 +76,12 @@ def article_preview(request, slug):
 
 
 def report_problem(request, slug):
-    article = get_object_or_404(Article.objects.published(), slug=slug)
+    article = Article.objects.published().filter(slug=slug).first()
+    if article is None:
+        moved = _moved_article(slug)
+        if moved is None:
+            raise Http404("No such article.")
+        return redirect("articles:report_problem", moved.slug, permanent=True)
     form = ProblemReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and (form.is_spam or form.is_valid()):
         # The same hourly limit and honeypot as patient stories (stories/throttle.py).

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, ProblemReport
 from operations.models import ScheduledJob
 from stories.models import Story
 from stories.records import QueueCount
@@ -28,6 +28,11 @@ class ImuranAdminSite(admin.AdminSite):
         if user.has_perm("articles.change_article"):
             soon = timezone.localdate() + datetime.timedelta(days=REVIEW_WARNING_DAYS)
             reminders["reviews_due"] = Article.objects.filter(next_review_due__lte=soon).order_by("next_review_due")
+            reminders["in_review"] = Article.objects.in_review().select_related("submitted_by").order_by("submitted_at")
+            reminders["articles_url"] = reverse("admin:articles_article_changelist")
+        if user.has_perm("articles.view_problemreport"):
+            reminders["open_problem_reports"] = ProblemReport.objects.filter(resolved=False).count()
+            reminders["problem_reports_url"] = reverse("admin:articles_problemreport_changelist") + "?resolved__exact=0"
         if user.has_perm("stories.moderate_story"):
             reminders["pending_stories"] = QueueCount.as_dict().get(Story.Status.PENDING, 0)
             reminders["reported_stories"] = Story.objects.reported_count()

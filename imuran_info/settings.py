@@ -208,6 +208,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# Dates read "2 December 2026" everywhere, the admin included (imuran_info/formats/).
+FORMAT_MODULE_PATH = ["imuran_info.formats"]
 
 # --- Static and uploaded files ----------------------------------------------
 

@@ -34,7 +34,9 @@ urlpatterns = [
     ),
     # markdownx's own URLs are open to anyone; these wrap its views for editors only.
     path("markdownx/markdownify/", editor_views.markdown_preview, name="markdownx_markdownify"),
-    path("markdownx/upload/", editor_views.image_upload, name="markdownx_upload"),
+    path("markdownx/upload/", editor_views.image_library, name="markdownx_upload"),
+    path("markdownx/checks/", editor_views.article_checks, name="article_checks"),
+    path("markdownx/images/", editor_views.image_library, name="image_library"),
     path("admin/", admin.site.urls),
 ]
 # Uploaded images: the development server serves them (`make run`, DEBUG on; static() adds

@@ -74,7 +74,7 @@ def make_article(db):
             "body": f"## What is in section {number}?\n\nPlain words about section {number}.\n",
             "position": number,
             "status": Article.Status.PUBLISHED,
-            "published_at": timezone.now() - datetime.timedelta(days=1),
+            "go_live_at": timezone.now() - datetime.timedelta(days=1),
             "last_reviewed": datetime.date(2026, 11, 1),
             "next_review_due": timezone.localdate() + datetime.timedelta(days=365),
             "author": "Imuran Info editorial team",
@@ -82,6 +82,8 @@ def make_article(db):
         references = fields.pop(
             "references", [("About azathioprine", "NHS", "https://www.nhs.uk/medicines/azathioprine/")]
         )
+        if "published_at" in fields:  # only publish() sets it: say when it should go live
+            fields["go_live_at"] = fields.pop("published_at")
         fields = {**defaults, **fields}
         publish = fields.pop("status") == Article.Status.PUBLISHED
         article = Article.objects.create(**fields)
@@ -137,19 +139,21 @@ def article_form():
             "summary": article.summary,
             "body": article.body,
             "show_urgent_help": "on" if article.show_urgent_help else "",
-            "published_at_0": "",
-            "published_at_1": "",
+            "go_live_at_0": "",
+            "go_live_at_1": "",
             "position": article.position,
             "author": article.author,
             "reviewer": article.reviewer,
             "last_reviewed": article.last_reviewed.isoformat(),
             "next_review_due": article.next_review_due.isoformat(),
             "change_note": "Small fixes.",
-            "expected_version": article.version,
+            "edit_count_seen": article.edit_count,
         }
-        if article.published_at:
-            local = timezone.localtime(article.published_at)
-            data["published_at_0"], data["published_at_1"] = f"{local:%Y-%m-%d}", f"{local:%H:%M:%S}"
+        if article.draft_slug:
+            data["draft_slug"] = article.draft_slug
+        if article.go_live_at and not article.is_public:
+            local = timezone.localtime(article.go_live_at)
+            data["go_live_at_0"], data["go_live_at_1"] = f"{local:%Y-%m-%d}", f"{local:%H:%M:%S}"
         references = list(article.references.all())
         data["references-TOTAL_FORMS"] = data["references-INITIAL_FORMS"] = len(references)
         for index, reference in enumerate(references):

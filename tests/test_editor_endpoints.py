@@ -7,7 +7,8 @@ from PIL import Image
 pytestmark = pytest.mark.django_db
 
 PREVIEW_URL = "/markdownx/markdownify/"
-UPLOAD_URL = "/markdownx/upload/"
+UPLOAD_URL = "/markdownx/images/"
+CHECKS_URL = "/markdownx/checks/"
 
 
 def png_bytes(size=(20, 20)):
@@ -22,10 +23,10 @@ def media_root(settings, tmp_path):
     return tmp_path
 
 
-def ajax_upload(client, name, content, content_type):
+def ajax_upload(client, name, content, content_type, alt_text="A teal square."):
     return client.post(
         UPLOAD_URL,
-        {"image": SimpleUploadedFile(name, content, content_type=content_type)},
+        {"image": SimpleUploadedFile(name, content, content_type=content_type), "alt_text": alt_text},
         headers={"x-requested-with": "XMLHttpRequest"},
     )
 
@@ -69,19 +70,74 @@ def test_editor_uploads_a_png_which_is_stored_re_encoded(editor_client, media_ro
     response = ajax_upload(editor_client, "photo.png", png_bytes(), "image/png")
 
     assert response.status_code == 200
-    assert response.json()["image_code"].startswith("![](/media/markdownx/")
+    assert response.json()["markdown"].startswith("![A teal square.](/media/article-images/")
     stored = list(media_root.rglob("*.png"))
     assert len(stored) == 1
     assert Image.open(stored[0]).format == "PNG"
 
 
-def test_editor_cannot_upload_svg(editor_client, media_root):
+def test_editor_cannot_upload_svg_and_gets_a_plain_message(editor_client, media_root):
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 
     response = ajax_upload(editor_client, "x.svg", svg, "image/svg+xml")
 
     assert response.status_code == 400
+    assert response.json()["message"] == "This file is not a PNG or JPEG image. Only PNG and JPEG images can be used."
     assert not any(media_root.rglob("*.svg"))
+
+
+def test_an_image_without_alt_text_is_refused(editor_client, media_root):
+    response = ajax_upload(editor_client, "photo.png", png_bytes(), "image/png", alt_text="  ")
+
+    assert response.status_code == 400
+    assert "Describe the image" in response.json()["message"]
+    assert not any(media_root.rglob("*.png"))
+
+
+def test_the_image_library_lists_uploads_with_their_alt_text_for_reuse(editor_client, media_root):
+    ajax_upload(editor_client, "photo.png", png_bytes(), "image/png", alt_text="A nurse takes a blood sample.")
+
+    images = editor_client.get(UPLOAD_URL).json()["images"]
+
+    assert [image["alt_text"] for image in images] == ["A nurse takes a blood sample."]
+    assert images[0]["markdown"].startswith("![A nurse takes a blood sample.](/media/article-images/")
+
+
+def test_staff_without_article_permissions_cannot_see_the_image_library(client, staff_without_permissions):
+    client.force_login(staff_without_permissions)
+
+    assert client.get(UPLOAD_URL).status_code == 403
+
+
+def test_preview_warns_that_an_image_from_another_site_is_not_shown(editor_client):
+    response = editor_client.post(PREVIEW_URL, {"content": "![x](https://example.com/a.png)"})
+
+    assert "Not shown:" in response.text
+    assert "img-src &#x27;self&#x27;" in response.text
+    assert "example.com/a.png" not in response.text.split("</p>", 1)[1]
+
+
+def test_checks_point_out_a_hard_paragraph_and_the_hardest_sentence(editor_client):
+    hard = (
+        "Azathioprine's immunosuppressive pharmacological characteristics necessitate comprehensive "
+        "haematological monitoring throughout the administration of continuing therapeutic regimens."
+    )
+
+    result = editor_client.post(CHECKS_URL, {"content": f"## Easy?\n\nIt is a pill. You take it.\n\n{hard}"}).json()
+
+    assert result["hard_paragraphs"][0]["number"] == 3
+    assert result["hard_paragraphs"][0]["grade"] > 10
+    assert result["hardest"][0]["text"] == hard
+
+
+def test_checks_find_dose_numbers_as_the_editor_types(editor_client):
+    result = editor_client.post(CHECKS_URL, {"content": "Most adults take 150 mg daily, twice daily."}).json()
+
+    assert [dose["match"] for dose in result["doses"]] == ["150 mg", "twice daily"]
+
+
+def test_anonymous_visitor_is_sent_to_login_from_the_checks(client):
+    assert client.post(CHECKS_URL, {"content": "x"}).status_code == 302
 
 
 def test_editor_cannot_upload_a_file_that_only_claims_to_be_a_png(editor_client, media_root):

@@ -30,16 +30,30 @@ def test_editor_saves_a_draft_without_changing_what_patients_see(editor_client, 
     assert "A draft sentence." not in public
 
 
-def test_article_list_shows_which_articles_have_unpublished_changes(editor_client, make_article, article_form):
+def list_row(response, title):
+    return response.text.split('id="result_list"')[1].split(f">{title}</a>")[1].split("</tr>")[0]
+
+
+def test_article_list_says_live_with_draft_changes_in_words(editor_client, make_article, article_form):
     article = make_article(title="Side effects")
     editor_client.post(change_url(article), article_form(article, summary="A new summary in the draft."))
 
     response = editor_client.get(reverse("admin:articles_article_changelist"))
 
-    article.refresh_from_db()
-    assert article.has_unpublished_changes
-    row = response.text.split('id="result_list"')[1].split("Side effects")[1].split("</tr>")[0]
-    assert 'alt="True"' in row
+    assert '<td class="field-state">Live with draft changes</td>' in list_row(response, "Side effects")
+    assert "icon-yes.svg" not in response.text and "icon-no.svg" not in response.text
+
+
+def test_article_list_names_every_state_in_words(editor_client, make_article, article_form):
+    make_article(title="Untouched")
+    make_article(title="Not yet", status=Article.Status.DRAFT)
+    make_article(title="Later", published_at=timezone.make_aware(datetime.datetime(2030, 1, 15, 9, 30)))
+
+    response = editor_client.get(reverse("admin:articles_article_changelist"))
+
+    assert ">Live<" in list_row(response, "Untouched")
+    assert ">Draft<" in list_row(response, "Not yet")
+    assert ">Scheduled for 15 January 2030, 09:30<" in list_row(response, "Later")
 
 
 def test_publisher_makes_the_draft_live(publisher_client, client, make_article, article_form):
@@ -156,7 +170,7 @@ def test_restore_needs_a_post(editor_client, make_article, article_form):
 
     response = editor_client.get(reverse("admin:articles_article_restore", args=[article.pk, version.pk]))
 
-    assert response.status_code == 403
+    assert response.status_code == 405
 
 
 def test_scheduled_article_is_hidden_before_its_time_and_public_after(client, make_article):
@@ -186,22 +200,6 @@ def test_second_of_two_concurrent_saves_is_refused_and_keeps_its_text(
     assert article.body == "The publisher's text."
 
 
-def test_after_a_conflict_saving_again_is_a_deliberate_overwrite(
-    editor_client, publisher_client, make_article, article_form
-):
-    article = make_article(body="Original.")
-    stale = article_form(article, body="The editor's merged text.")
-    publisher_client.post(change_url(article), article_form(article, body="The publisher's text."))
-    conflict = editor_client.post(change_url(article), stale)
-    current_version = conflict.context["adminform"].form.data["expected_version"]
-
-    response = editor_client.post(change_url(article), {**stale, "expected_version": current_version})
-
-    assert response.status_code == 302
-    article.refresh_from_db()
-    assert article.body == "The editor's merged text."
-
-
 def test_public_change_log_lists_published_changes_only(publisher_client, client, make_article, article_form):
     article = make_article()
     publisher_client.post(change_url(article), article_form(article, body="v2", change_note="Added vaccine advice."))
@@ -217,12 +215,18 @@ def test_public_change_log_lists_published_changes_only(publisher_client, client
     assert "Added vaccine advice." not in text
 
 
-def test_publisher_unpublishes_an_article_and_patients_get_404(publisher_client, client, make_article):
+def test_publisher_unpublishes_selected_articles_after_confirming_and_patients_get_404(
+    publisher_client, client, make_article
+):
     article = make_article()
+    changelist = reverse("admin:articles_article_changelist")
+    chosen = {"action": "unpublish_selected", "_selected_action": [article.pk]}
 
-    publisher_client.post(
-        reverse("admin:articles_article_changelist"), {"action": "unpublish", "_selected_action": [article.pk]}
-    )
+    confirmation = publisher_client.post(changelist, chosen)
+    assert "Patients will no longer see this article" in confirmation.text
+    assert Article.objects.published().filter(pk=article.pk).exists()
+
+    publisher_client.post(changelist, {**chosen, "confirmed": "yes"})
 
     assert client.get(article.get_absolute_url()).status_code == 404
 
