@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from articles.models import Article
+from imuran_info.forms import AccessibleErrorsMixin
 
 STATES = [
     ("draft", "Draft"),
@@ -45,7 +46,7 @@ class StateFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=[article.pk for article in queryset if state_key(article) == self.value()])
 
 
-class RequestChangesForm(forms.Form):
+class RequestChangesForm(AccessibleErrorsMixin, forms.Form):
     comment = forms.CharField(
         label="What should the editor change?",
         max_length=2000,
@@ -81,7 +82,7 @@ class WorkflowAdminMixin:
 
     def request_changes_view(self, request, object_id):
         article = self._article_for_publisher(request, object_id)
-        form = RequestChangesForm(request.POST or None)
+        form = RequestChangesForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             change_url = request.build_absolute_uri(reverse("admin:articles_article_change", args=[article.pk]))
             article.request_changes(by=request.user, comment=form.cleaned_data["comment"], change_url=change_url)
