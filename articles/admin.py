@@ -2,6 +2,7 @@ import reversion
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -19,8 +20,18 @@ from articles.readability import measure
 from page_cache.generations import Scope, changed
 
 
+class ReferenceFormSet(BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # A table's column headings are no labels: name each box for screen readers.
+        row = "new reference" if index is None else f"reference {index + 1}"
+        for field in form.fields.values():
+            field.widget.attrs["aria-label"] = f"{field.label} of {row}"
+
+
 class ReferenceInline(admin.TabularInline):
     model = Reference
+    formset = ReferenceFormSet
     extra = 1
     fields = ["position", "title", "publisher", "url"]
     formfield_overrides = {

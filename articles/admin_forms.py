@@ -59,6 +59,10 @@ class ArticleAdminForm(forms.ModelForm):
         self.fields["edit_count_seen"].initial = self.instance.edit_count
         if "dose_override_reason" in self.fields and not self.can_publish:
             del self.fields["dose_override_reason"]
+        if "go_live_at" in self.fields and hasattr(self.fields["go_live_at"].widget, "widgets"):
+            # Django's split date-time widget writes "Date:" and "Time:" as plain text, not labels.
+            date, time = self.fields["go_live_at"].widget.widgets
+            date.attrs["aria-label"], time.attrs["aria-label"] = "Publish at: date", "Publish at: time"
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]

@@ -86,7 +86,7 @@ def test_publisher_edits_with_the_live_preview_publishes_and_patients_see_the_ch
     expect(preview).to_contain_text("A sentence the publisher just wrote.")
     page.get_by_label("What changed?").fill("Added this week's news.")
     page.get_by_role("button", name="Save and publish").click()
-    expect(page.get_by_text("is published: patients see this version")).to_be_visible()
+    expect(page.get_by_text("is live: patients see this version")).to_be_visible()
 
     patient = new_context().new_page()
     patient.goto(article.get_absolute_url())
