@@ -150,8 +150,10 @@ class ArticleAdmin(WorkflowAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
             self._tell_published(request, article, moved_from)
         elif "_submit" in request.POST:
             review_url = request.build_absolute_uri(reverse("admin:articles_article_change", args=[article.pk]))
-            article.submit_for_review(by=request.user, note=note, review_url=review_url)
+            told = article.submit_for_review(by=request.user, note=note, review_url=review_url)
             messages.success(request, f"“{article.title}” is saved and waits for a publisher's review.")
+            if not told:
+                messages.warning(request, "The e-mail to publishers could not be sent: tell them it is waiting.")
         elif change and article.status == Article.Status.PUBLISHED:
             messages.info(request, "Saved as a draft. Patients still see the published version until it is published.")
         if form.dose_matches and "_publish" not in request.POST:
@@ -174,12 +176,18 @@ class ArticleAdmin(WorkflowAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
         context["can_publish"] = self.has_publish_permission(request)
         context["checks_url"] = reverse("article_checks")
         context["image_library_url"] = reverse("image_library")
+        form = context["adminform"].form
+        if form.is_bound:
+            # The text just sent, even when it was refused: that is what the editor must fix.
+            text, matches = form.dose_text, form.dose_matches
+        else:
+            text = "\n\n".join([obj.title, obj.summary, obj.body]) if obj is not None else ""
+            matches = dose_numbers(text)
+        context["dose_matches"] = [in_context(text, match) for match in matches]
         if obj is not None:
             context["article"] = obj
             context["preview_url"] = reverse("articles:preview", args=[obj.slug])
             context["state"] = obj.state_in_words()
-            saved_text = "\n\n".join([obj.title, obj.summary, obj.body])
-            context["dose_matches"] = [in_context(saved_text, match) for match in dose_numbers(saved_text)]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 

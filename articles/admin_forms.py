@@ -55,7 +55,7 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflict = None
-        self.dose_matches = []
+        self.dose_text, self.dose_matches = "", []
         self.fields["edit_count_seen"].initial = self.instance.edit_count
         if "dose_override_reason" in self.fields and not self.can_publish:
             del self.fields["dose_override_reason"]
@@ -98,7 +98,8 @@ class ArticleAdminForm(forms.ModelForm):
         last, due = cleaned.get("last_reviewed"), cleaned.get("next_review_due")
         if last and due and due <= last:
             self.add_error("next_review_due", "The next review must come after the last review.")
-        self.dose_matches = dose_numbers("\n\n".join(cleaned.get(name) or "" for name in ["title", "summary", "body"]))
+        self.dose_text = "\n\n".join(cleaned.get(name) or "" for name in ["title", "summary", "body"])
+        self.dose_matches = dose_numbers(self.dose_text)
         if self.publishing and self.dose_matches and not cleaned.get("dose_override_reason", "").strip():
             self.add_error(
                 "body",

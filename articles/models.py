@@ -235,7 +235,8 @@ class Article(models.Model):
             self._move_address(self.draft_slug)
         self.draft_slug = ""
         if not self.is_public:
-            self.published_at = self.go_live_at or timezone.now()
+            # A publish time already past means now: "First published" never claims an earlier date.
+            self.published_at = max(self.go_live_at or timezone.now(), timezone.now())
         self.live = self.snapshot()
         self.status = self.Status.PUBLISHED
         self.review_state, self.review_comment, self.reviewed_by = self.ReviewState.NONE, "", by
@@ -264,11 +265,11 @@ class Article(models.Model):
             submitted_at=timezone.now(),
             submission_note=note,
         )
-        review_mail.tell_publishers(self, review_url)
+        return review_mail.tell_publishers(self, review_url)
 
     def request_changes(self, *, by, comment, change_url):
         self._set_review(review_state=self.ReviewState.CHANGES_REQUESTED, review_comment=comment, reviewed_by=by)
-        review_mail.tell_editor(self, change_url)
+        return review_mail.tell_editor(self, change_url)
 
     def _set_review(self, **fields):
         # An update, not save(): the review state is no edit, so it must not

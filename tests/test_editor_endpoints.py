@@ -155,3 +155,28 @@ def test_editor_cannot_upload_an_image_over_5_mb(editor_client, media_root, sett
 
     assert response.status_code == 400
     assert not any(media_root.rglob("*.png"))
+
+
+def test_editor_adds_an_image_to_the_library_in_the_admin_with_its_alt_text(editor_client, media_root):
+    from articles.models import ArticleImage
+
+    response = editor_client.post(
+        "/admin/articles/articleimage/add/",
+        {"file": SimpleUploadedFile("p.png", png_bytes(), content_type="image/png"), "alt_text": "A pill box."},
+    )
+
+    assert response.status_code == 302
+    image = ArticleImage.objects.get()
+    assert image.alt_text == "A pill box."
+    assert Image.open(image.file.path).format == "PNG"
+
+
+def test_the_image_library_in_the_admin_needs_alt_text(editor_client, media_root):
+    response = editor_client.post(
+        "/admin/articles/articleimage/add/",
+        {"file": SimpleUploadedFile("p.png", png_bytes(), content_type="image/png"), "alt_text": ""},
+    )
+
+    assert response.status_code == 200
+    assert "This field is required." in response.text
+    assert not any(media_root.rglob("*.png"))

@@ -176,3 +176,11 @@ def test_publishing_with_a_later_time_schedules_the_article(client, make_article
 
     assert article.state_in_words().startswith("Scheduled for ")
     assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_a_publish_time_already_past_publishes_now_not_in_the_past(make_article):
+    article = make_article(status=Article.Status.DRAFT, go_live_at=timezone.now() - datetime.timedelta(days=400))
+
+    article.publish(note="Late.")
+
+    assert timezone.now() - article.published_at < datetime.timedelta(minutes=1)

@@ -106,6 +106,7 @@ def test_publishing_text_with_dose_numbers_is_blocked_with_the_numbers_highlight
 
     assert response.status_code == 200
     assert "Not published: the text has dose numbers" in response.text
+    assert "<mark>150 mg</mark>" in response.text and "<mark>twice daily</mark>" in response.text
     assert "The old text." in client.get(article.get_absolute_url()).text
     article.refresh_from_db()
     assert article.body == "## Dose?\n\nThe old text."
@@ -151,3 +152,19 @@ def test_publish_refuses_dose_numbers_without_a_reason_at_the_model(make_article
     with pytest.raises(DoseNumbersFound):
         article.publish(note="Trying.")
     assert not Article.objects.published().filter(pk=article.pk).exists()
+
+
+def test_if_the_mail_server_is_down_the_submission_still_counts_and_the_editor_is_told(
+    editor_client, make_article, article_form, publisher, settings
+):
+    # A real SMTP backend pointed at a port where nothing listens.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    article = make_article()
+
+    response = editor_client.post(change_url(article), article_form(article, _submit="1"), follow=True)
+
+    assert response.status_code == 200
+    assert "The e-mail to publishers could not be sent" in response.text
+    article.refresh_from_db()
+    assert article.state_in_words() == "In review"

@@ -2,6 +2,8 @@
 
 import pytest
 
+from articles.markup import render
+
 pytestmark = pytest.mark.django_db
 
 ATTACKS = {
@@ -54,3 +56,16 @@ def test_a_heading_cannot_take_the_id_of_an_admin_form_field(editor_client):
 
     assert 'id="id_body"' not in response.text
     assert "Title" in response.text
+
+
+def test_an_image_from_another_site_is_removed_and_reported():
+    rendered = render("![A chart](https://example.com/chart.png) ![Ours](/media/article-images/a.png)")
+
+    assert "example.com" not in rendered.html
+    assert '<img alt="Ours" src="/media/article-images/a.png">' in rendered.html
+    assert rendered.foreign_images == ["https://example.com/chart.png"]
+
+
+@pytest.mark.parametrize("address", ["//example.com/a.png", "/\\example.com/a.png", "HTTPS://example.com/a.png"])
+def test_every_spelling_of_another_sites_image_is_removed(address):
+    assert "example.com" not in render(f'<img src="{address}" alt="x">').html

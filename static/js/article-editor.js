@@ -120,8 +120,8 @@
       checksBody.appendChild(
         list(result.hard_paragraphs, function (li, paragraph) {
           li.textContent =
-            "Paragraph " + paragraph.number + " (grade " + paragraph.grade + "): “" +
-            paragraph.text.slice(0, 90) + (paragraph.text.length > 90 ? "…”" : "”");
+            "Grade " + paragraph.grade + ": the paragraph starting “" + paragraph.text.slice(0, 80) +
+            (paragraph.text.length > 80 ? "…”" : "”");
         })
       );
     }
