@@ -9,6 +9,15 @@ import re
 
 from stories.screening import find_flags
 
+
+class DoseNumbersFound(Exception):
+    """Publishing refused: the text holds dose numbers and no publisher gave a reason to keep them."""
+
+    def __init__(self, matches):
+        super().__init__(", ".join(match["match"] for match in matches))
+        self.matches = matches
+
+
 _FREQUENCY = re.compile(
     r"\b(?:once|twice|(?:\d+|two|three|four|five|six)\s+times)\s+(?:a\s+|per\s+|each\s+|every\s+)?(?:day|daily)\b",
     re.IGNORECASE,

@@ -89,6 +89,8 @@ def image_library(request):
     """GET: the latest images with their alt text. POST: upload one, with its alt text."""
     if request.method == "GET":
         return JsonResponse({"images": [_library_entry(image) for image in ArticleImage.objects.all()[:LIBRARY_SIZE]]})
+    if not request.user.has_perm("articles.add_articleimage"):
+        raise PermissionDenied
     errors = {}
     alt_text = request.POST.get("alt_text", "").strip()
     upload = request.FILES.get("image")

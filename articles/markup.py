@@ -49,8 +49,8 @@ FOREIGN_IMAGE_MESSAGE = (
 
 
 def is_on_this_site(address):
-    # Only a path on this site: no scheme and no host. Browsers read "\\" as "/",
-    # so "/\\evil.example/x.png" would leave the site: normalise first.
+    # Only a path on this site: no scheme and no host. Browsers read a backslash
+    # as "/", so a path starting "/" + backslash would leave the site: normalise first.
     address = address.strip().replace("\\", "/")
     parts = urlsplit(address)
     return not parts.scheme and not parts.netloc and not address.startswith("//")

@@ -11,22 +11,15 @@ from django.utils.formats import date_format
 from markdownx.models import MarkdownxField
 
 from articles import review_mail
-from articles.dose_check import dose_numbers
+from articles.dose_check import DoseNumbersFound, dose_numbers
 from articles.images import ArticleImage  # noqa: F401 (a model of this app, defined beside it)
 from articles.markup import render
+from articles.records import FormerSlug, ProblemReport, Publication  # noqa: F401 (models of this app)
 from page_cache.generations import Scope, changed
 
 # What an editor drafts and a publish makes live. Review dates, names and the
 # reading order are not drafted: they describe the article and apply on save.
 CONTENT_FIELDS = ["title", "summary", "body", "body_html", "toc", "show_urgent_help"]
-
-
-class DoseNumbersFound(Exception):
-    """Publishing refused: the text holds dose numbers and no publisher gave a reason to keep them."""
-
-    def __init__(self, matches):
-        super().__init__(", ".join(match["match"] for match in matches))
-        self.matches = matches
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -310,56 +303,6 @@ class Reference(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.publisher})"
-
-
-class FormerSlug(models.Model):
-    """An address the article had before a publisher moved it: it answers with a permanent redirect."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="former_slugs")
-    slug = models.SlugField(max_length=100, unique=True)
-    moved_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self):
-        return f"/articles/{self.slug}/ → {self.article}"
-
-
-class Publication(models.Model):
-    """One entry of the article's public change log: each time a draft went live."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="publications")
-    published_at = models.DateTimeField(default=timezone.now)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    note = models.CharField("what changed", max_length=300)
-    # Staff only, never shown on the public page.
-    dose_override_reason = models.CharField("why dose numbers were published", max_length=500, blank=True)
-
-    class Meta:
-        ordering = ["-published_at", "-id"]
-
-    def __str__(self):
-        return f"{self.article}: {self.note}"
-
-
-class ProblemReport(models.Model):
-    """A reader's note that something on an article is wrong, unclear or out of date."""
-
-    class Kind(models.TextChoices):
-        WRONG = "wrong", "Something is wrong or out of date"
-        UNCLEAR = "unclear", "Something is hard to understand"
-        BROKEN = "broken", "A link or part of the page does not work"
-        OTHER = "other", "Something else"
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="problem_reports")
-    kind = models.CharField("problem", max_length=10, choices=Kind.choices)
-    message = models.TextField("reader's message", max_length=2000)
-    created_at = models.DateTimeField("sent", auto_now_add=True)
-    resolved = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["resolved", "-created_at"]
-
-    def __str__(self):
-        return f"{self.get_kind_display()}: {self.article}"
 
 
 @receiver(post_delete, sender=Article)

@@ -170,3 +170,11 @@ def test_a_merge_confirmed_against_an_older_text_is_refused_when_someone_saved_a
     assert response.status_code == 200
     article.refresh_from_db()
     assert article.body == "A third text."
+
+
+def test_restore_with_an_impossibly_large_version_number_is_404(editor_client, make_article):
+    article = make_article()
+
+    response = editor_client.post(f"/admin/articles/article/{article.pk}/history/{'9' * 30}/restore/")
+
+    assert response.status_code == 404

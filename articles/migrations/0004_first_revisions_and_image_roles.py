@@ -64,7 +64,8 @@ def add_first_revisions(apps, schema_editor):
 
 def keep_live_markdown(apps, schema_editor):
     Article = apps.get_model("articles", "Article")
-    for article in Article.objects.using(schema_editor.connection.alias).exclude(live={}):
+    articles = Article.objects.using(schema_editor.connection.alias)
+    for article in articles.exclude(live={}):
         changed = False
         if "body" not in article.live and render(article.body).html == article.live.get("body_html"):
             article.live["body"] = article.body
@@ -73,22 +74,24 @@ def keep_live_markdown(apps, schema_editor):
             article.go_live_at = article.published_at
             changed = True
         if changed:
-            Article.objects.filter(pk=article.pk).update(live=article.live, go_live_at=article.go_live_at)
+            articles.filter(pk=article.pk).update(live=article.live, go_live_at=article.go_live_at)
 
 
 def make_places_and_addresses_unique(apps, schema_editor):
+    db = schema_editor.connection.alias
     Article = apps.get_model("articles", "Article")
     FormerSlug = apps.get_model("articles", "FormerSlug")
-    articles = list(Article.objects.using(schema_editor.connection.alias).order_by("position", "title", "pk"))
+    articles = list(Article.objects.using(db).order_by("position", "title", "pk"))
     if len({article.position for article in articles}) < len(articles):
         # Renumbering in the order readers already see keeps the guide's order exactly.
         for place, article in enumerate(articles, start=1):
-            Article.objects.filter(pk=article.pk).update(position=place)
+            Article.objects.using(db).filter(pk=article.pk).update(position=place)
     seen = set()
     for article in sorted(articles, key=lambda article: article.pk):
         if article.slug.lower() in seen:
-            FormerSlug.objects.create(article=article, slug=article.slug)
-            Article.objects.filter(pk=article.pk).update(slug=f"{article.slug.lower()}-{article.pk}")
+            # The old spelling keeps working: it redirects to the new address.
+            FormerSlug.objects.using(db).create(article=article, slug=article.slug)
+            Article.objects.using(db).filter(pk=article.pk).update(slug=f"{article.slug.lower()}-{article.pk}")
         seen.add(article.slug.lower())
 
 
