@@ -67,7 +67,7 @@ def test_an_error_summary_links_to_each_field_with_a_problem(editor_client, make
 
     summary = response.text.split('class="error-summary"')[1].split("</div>")[0]
     assert '<a href="#id_title">Title: This field is required.</a>' in summary
-    assert '<a href="#id_change_note">What changed?: This field is required.</a>' in summary
+    assert '<a href="#id_change_note">What changed? This field is required.</a>' in summary
     assert "Please correct the error" not in response.text.split("</form>")[0].split('class="error-summary"')[0]
 
 
