@@ -82,8 +82,11 @@ def make_article(db):
         references = fields.pop(
             "references", [("About azathioprine", "NHS", "https://www.nhs.uk/medicines/azathioprine/")]
         )
-        if "published_at" in fields:  # only publish() sets it: say when it should go live
-            fields["go_live_at"] = fields.pop("published_at")
+        # Only publish() sets published_at: a future one is a publish time; a past one
+        # is written back afterwards, as if the article had gone live then.
+        went_live = fields.pop("published_at", None)
+        if went_live is not None:
+            fields["go_live_at"] = went_live
         fields = {**defaults, **fields}
         publish = fields.pop("status") == Article.Status.PUBLISHED
         article = Article.objects.create(**fields)
@@ -91,6 +94,9 @@ def make_article(db):
             Reference.objects.create(article=article, position=position, title=title, publisher=publisher, url=url)
         if publish:
             article.publish(note="First published.")
+            if went_live is not None and went_live <= timezone.now():
+                Article.objects.filter(pk=article.pk).update(published_at=went_live)
+                article.published_at = went_live
         return article
 
     return make

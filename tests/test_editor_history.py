@@ -28,7 +28,7 @@ def test_shipped_articles_start_with_a_revision_holding_the_shipped_text(editor_
     first = Version.objects.get_for_object(article).last()
 
     assert first.field_dict["body"] == article.body
-    assert "as shipped" in first.revision.get_comment()
+    assert first.revision.get_comment() == "First published."
 
 
 def test_after_the_first_edit_the_shipped_text_can_be_restored(editor_client, article_form):
