@@ -67,7 +67,7 @@ def test_an_image_in_the_shared_store_is_linked_on_our_own_origin(editor_client,
 
     key = s3_store.list_objects_v2(Bucket=BUCKET)["Contents"][0]["Key"]
     # The front server passes /media/ on to the store, so the CSP's img-src 'self' holds.
-    assert response.json()["image_code"] == f"![](/media/{key})"
+    assert response.json()["image_code"] == f"![A teal square.](/media/{key})"
 
 
 def test_django_never_serves_uploaded_files_with_debug_off(client, settings, tmp_path):
