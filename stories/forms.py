@@ -1,6 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Exists, OuterRef
 
 from imuran_info.forms import AccessibleErrorsMixin, HoneypotMixin
@@ -138,6 +138,19 @@ class StoryForm(PlainMessagesMixin, AccessibleErrorsMixin, HoneypotMixin, forms.
         self.fields["role"].choices = Story.Role.choices
         for name in ["age_band", "condition", "time_on_imuran"]:
             self.fields[name].choices = [("", "Prefer not to say"), *Story._meta.get_field(name).choices]
+        # The boxes come from this process's copy of the tags, so the form can be shown
+        # again, with everything the person typed, even while the database is out of reach.
+        try:
+            tags = side_effect_tags()
+        except DatabaseError:
+            tags = ()  # a process that never saw them: the form comes back without the boxes
+        self.fields["side_effects"].choices = [(pk, name) for pk, _, name in tags]
+
+    @classmethod
+    def as_sent(cls, data):
+        """An unchecked form holding what was sent: shown again when it could not be saved."""
+        multiple = {"side_effects"}
+        return cls(initial={name: data.getlist(name) if name in multiple else data.get(name) for name in data})
 
     def clean_display_name(self):
         return self.cleaned_data["display_name"].strip() or "Anonymous"

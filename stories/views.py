@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from imuran_info.middleware import RETRY_AFTER_SECONDS
 from page_cache.generations import Scope, remember_until_changed
 from page_cache.pages import public_page
 from stories import throttle
@@ -83,6 +84,19 @@ def story_share(request):
     if request.method != "POST":
         return render(request, "stories/story_form.html", {"form": StoryForm()})
 
+    try:
+        return _share(request)
+    except DatabaseError:
+        # Nothing was stored: say so, and give the person back everything they typed.
+        response = render(
+            request, "stories/story_form.html", {"form": StoryForm.as_sent(request.POST), "not_saved": True}, status=503
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def _share(request):
     client = throttle.client_hash(request)
     form = StoryForm(request.POST)
     if form.is_spam:

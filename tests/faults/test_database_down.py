@@ -5,6 +5,9 @@ worker. Each test stops it and starts it again before it ends.
 """
 
 import contextlib
+import html
+import re
+import urllib.parse
 
 import pytest
 
@@ -81,3 +84,36 @@ def test_the_site_recovers_without_a_restart_when_the_database_is_back(site):
 
     assert status == 200
     assert b"Database story 2" in body
+
+
+def test_a_story_sent_while_the_database_is_stopped_comes_back_with_everything_typed_and_is_not_lost(site):
+    reader, postgres, _ = site
+    form = reader.request("/stories/share/")[2].decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    first_tag = re.search(r'<input type="checkbox" name="side_effects" value="(\d+)"', form).group(1)
+    story = {
+        "csrfmiddlewaretoken": token,
+        "text": "Sent while the database was stopped. My hair thinned in the first months, then settled. " * 2,
+        "title": "A story that must not be lost",
+        "condition": "lupus",
+        "side_effects": first_tag,
+        "consent_age": "on",
+        "consent_own": "on",
+        "consent_publish": "on",
+    }
+    body = urllib.parse.urlencode(story).encode()
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Referer": reader.base_url + "/stories/share/"}
+
+    with database_stopped(postgres):
+        status, response_headers, page = reader.request("/stories/share/", data=body, headers=headers)
+    page = html.unescape(page.decode())
+
+    assert status == 503
+    assert response_headers["Retry-After"] == "30"
+    assert "Your story has not been sent yet" in page
+    assert story["text"].strip() in page
+    assert 'value="A story that must not be lost"' in page
+    assert re.search(r'<option value="lupus" selected>', page)
+    assert re.search(rf'name="side_effects" value="{story["side_effects"]}"[^>]*checked', page)
+    # Once the database is back, the same form sent again is stored.
+    assert reader.request("/stories/share/", data=body, headers=headers)[0] == 302
