@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "page_cache",
     "articles",
     "stories",
+    "insights",  # after stories: its admin adds themes to the story change form
     "pages",
     "operations",
 ]

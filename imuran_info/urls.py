@@ -12,6 +12,7 @@ from imuran_info.sitemaps import cached_sitemap, sitemaps
 urlpatterns = [
     path("", views.home, name="home"),
     path("articles/", include("articles.urls")),
+    path("", include("insights.urls")),  # /stories/insights/ and /themes/
     path("stories/", include("stories.urls")),
     path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
     path("", include("pages.urls")),  # contact, urgent help

@@ -1,0 +1,230 @@
+"""The story insights page: numbers from approved stories only, and no small group exposed."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from insights import figures
+from insights.suppression import ALL, MIN_CHART, Table, suppress
+from stories.models import Story
+
+URL = reverse("insights:insights")
+
+
+@pytest.fixture
+def seeded(make_story):
+    """A known set: 40 Crohn's, 35 ulcerative colitis, 9 lupus stories, plus some that must never count."""
+
+    def many(count, **fields):
+        return [make_story(**fields) for _ in range(count)]
+
+    crohns = Story.Condition.CROHNS_DISEASE
+    many(12, condition=crohns, side_effects=["nausea"], time_on_imuran="1-5-years", helped_rating=4)
+    many(5, condition=crohns, side_effects=["hair-thinning"], time_on_imuran="1-5-years", helped_rating=5)
+    many(23, condition=crohns, side_effects=["tiredness"], time_on_imuran="under-3-months", helped_rating=5)
+    colitis = Story.Condition.ULCERATIVE_COLITIS
+    many(20, condition=colitis, side_effects=["nausea", "tiredness"], time_on_imuran="over-5-years", helped_rating=3)
+    many(15, condition=colitis, side_effects=["tiredness"], time_on_imuran="over-5-years", helped_rating=2)
+    many(9, condition=Story.Condition.LUPUS, side_effects=["nausea"], time_on_imuran="3-12-months", helped_rating=1)
+    for status in (Story.Status.PENDING, Story.Status.REJECTED, Story.Status.WITHDRAWN):
+        many(10, condition=crohns, side_effects=["hair-thinning"], status=status, helped_rating=1)
+
+
+def table_rows(html, caption):
+    """{row header: [cells]} of the table with this caption, as a reader of the page sees it."""
+    table = re.search(rf"<caption>{re.escape(caption)}: the numbers</caption>(.*?)</table>", html, re.S)
+    assert table, f"No table {caption!r} on the page"
+    rows = {}
+    for header, cells in re.findall(r'<th scope="row">(.*?)</th>(.*?)</tr>', table.group(1), re.S):
+        found = re.findall(r"<td[^>]*>(.*?)</td>", cells, re.S)
+        rows[header] = [re.sub(r"<[^>]+>", "", cell).strip() for cell in found]
+    return rows
+
+
+def page(client, **params):
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+# --- Numbers against the known set -------------------------------------------------
+
+
+def test_all_stories_view_counts_each_side_effect_among_approved_stories_only(client, seeded):
+    rows = table_rows(page(client), "Side effects people reported")
+
+    # 84 approved stories: 12 + 20 + 9 reported nausea; 23 + 20 + 15 tiredness.
+    assert rows["Feeling sick (nausea)"][:2] == ["41", "49%"]
+    assert rows["Tiredness"][:2] == ["58", "69%"]
+
+
+def test_side_effect_reported_by_fewer_than_ten_reads_fewer_than_10(client, seeded):
+    rows = table_rows(page(client, condition="crohns-disease"), "Side effects people reported")
+
+    # 5 approved Crohn's stories reported hair thinning; the 30 pending, rejected and withdrawn do not count.
+    assert rows["Hair thinning"][0] == "Fewer than 10"
+    assert rows["Tiredness"][:2] == ["23", "58%"]
+
+
+def test_rating_distribution_for_a_condition_matches_the_stories(client, seeded):
+    rows = table_rows(page(client, condition="ulcerative-colitis"), "How much people said Imuran helped them")
+
+    assert rows["3"][:2] == ["20", "57%"]
+    assert rows["2"][:2] == ["15", "43%"]
+    assert rows["5 (very much, or very good)"][0] == "Fewer than 10"
+
+
+def test_every_chart_carries_the_plain_label_its_story_count_and_the_date(client, seeded):
+    html = page(client, condition="crohns-disease")
+
+    charts = html.count('<figure class="insight-chart"')
+    assert charts == 5
+    assert html.count("What people who shared their story told us \u2014 not how likely this is for you.") == charts
+    assert "Based on 40 stories, counted on" in html
+    # Nobody in the set gave the ease or overall ratings: those two say so instead of drawing.
+    assert html.count("Based on ") == html.count("<svg") == html.count("<table>") == 3
+    assert html.count("Fewer than 30 stories answered this question") == 2
+
+
+def test_side_effects_sit_beside_the_leaflet_wording_of_the_side_effects_article(client, seeded):
+    call_command("load_initial_content", stdout=io.StringIO())
+
+    rows = table_rows(page(client), "Side effects people reported")
+
+    assert rows["Low blood counts"][-1] == "Very common (more than 1 in 10 people)"
+    assert rows["Feeling sick (nausea)"][-1] == "Common (up to 1 in 10 people)"
+    assert rows["Hair thinning"][-1] == "Rare (up to 1 in 1,000 people)"
+    assert rows["Tiredness"][-1] == "No figure on our Side effects page"
+
+
+def test_charts_are_drawn_without_script_or_inline_style(client, seeded):
+    html = page(client)
+
+    assert "<script" not in html
+    assert "style=" not in html
+    assert re.search(r'<rect class="chart-bar" x="0" y="\d+" width="\d+"', html)
+
+
+# --- Privacy: thresholds and differencing ---------------------------------------------
+
+
+def test_condition_with_nine_stories_shows_no_numbers(client, seeded):
+    html = page(client, condition="lupus")
+
+    assert "Fewer than 30 published stories are about lupus, so we show no figures for it." in html
+    assert "<table>" not in html and "<svg" not in html
+
+
+def test_condition_list_offers_only_conditions_with_enough_stories(client, seeded):
+    html = page(client)
+
+    assert 'value="crohns-disease"' in html and 'value="ulcerative-colitis"' in html
+    assert 'value="lupus"' not in html
+
+
+def test_whole_site_with_fewer_than_thirty_stories_shows_no_chart(client, make_story):
+    for _ in range(MIN_CHART - 1):
+        make_story(side_effects=["nausea"], helped_rating=4)
+
+    html = page(client)
+
+    assert "so we show no figures" in html and "<table>" not in html
+
+
+def test_all_minus_the_conditions_cannot_reveal_the_small_lupus_group(client, seeded):
+    # All stories reported nausea 41 times; Crohn's 12, colitis 20, lupus (hidden) 9.
+    everyone = table_rows(page(client), "Side effects people reported")["Feeling sick (nausea)"][0]
+    crohns = table_rows(page(client, condition="crohns-disease"), "Side effects people reported")
+    colitis = table_rows(page(client, condition="ulcerative-colitis"), "Side effects people reported")
+
+    shown = [rows["Feeling sick (nausea)"][0] for rows in (crohns, colitis)]
+    assert everyone == "41"
+    # One of the two conditions hides its number too, so the subtraction leaves two unknowns.
+    assert sum(value.isdigit() for value in shown) == 1
+    assert "Not shown, so that a smaller group cannot be worked out" in shown
+
+
+def test_no_published_line_leaves_exactly_one_hidden_cell(seeded):
+    # Every line a reader can add up (a condition's answers; one answer across the
+    # conditions and "all") hides no cell, or at least two.
+    for spec in figures.counted()["specs"]:
+        table, hidden = spec["table"], spec["hidden"]
+        groups = [g for g in table.groups if table.total(g)]
+        if not groups:
+            continue  # nobody answered: nothing is shown, nothing to subtract
+        shown = {g for g in [*groups, ALL] if g in figures.counted()["published"] and table.total(g) >= MIN_CHART}
+        unknown = {(g, b) for g in [*groups, ALL] for b in table.buckets if g not in shown or (g, b) in hidden}
+        for bucket in table.buckets:
+            column = [(g, bucket) for g in [*groups, ALL]]
+            assert sum(cell in unknown for cell in column) != 1, (spec["kind"], bucket)
+        for group in shown:
+            assert sum((group, b) in unknown for b in table.buckets) != 1, (spec["kind"], group)
+
+
+def test_a_small_count_is_hidden_with_a_second_cell_on_each_line():
+    table = Table(
+        groups=["a", "b", "c"],
+        buckets=["yes", "no"],
+        cells={("a", "yes"): 4, ("a", "no"): 40, ("b", "yes"): 15, ("b", "no"): 25, ("c", "yes"): 30, ("c", "no"): 30},
+        totals={"a": 44, "b": 40, "c": 60},
+    )
+
+    hidden = suppress(table, {"a", "b", "c", ALL})
+
+    # a's 4 is small; b's 15, the smallest other "yes", goes with it; and each row's "no" follows.
+    assert hidden == {("a", "yes"), ("b", "yes"), ("a", "no"), ("b", "no")}
+
+
+def test_a_nearly_universal_answer_is_hidden_too():
+    # "All but 3 of 40 reported it" tells as much about those 3 as "3 did not".
+    table = Table(
+        groups=["a", "b"],
+        buckets=["yes", "no"],
+        cells={("a", "yes"): 37, ("a", "no"): 3, ("b", "yes"): 20, ("b", "no"): 20},
+        totals={"a": 40, "b": 40},
+    )
+
+    assert ("a", "yes") in suppress(table, {"a", "b", ALL})
+
+
+# --- Fast, cached, and invalidated by decisions --------------------------------------
+
+
+def test_page_costs_a_fixed_number_of_queries_on_a_cache_miss(client, seeded, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        client.get(URL)
+
+
+def test_a_decision_reaches_the_cached_page(client, seeded, make_story, moderator, django_capture_on_commit_callbacks):
+    story = make_story(status=Story.Status.PENDING, condition="lupus", side_effects=["nausea"])
+    assert client.get(URL).headers["X-Page-Cache"] == "miss"
+    assert client.get(URL).headers["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        story.approve(by=moderator)
+
+    rows = table_rows(page(client), "Side effects people reported")
+    assert rows["Feeling sick (nausea)"][0] == "42"
+
+
+def test_unknown_condition_is_refused_next_to_the_field(client, seeded):
+    response = client.get(URL, {"condition": "<b>nothing</b>"})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "We have no figures under that condition. Choose one from the list." in html
+    assert "<b>nothing</b>" not in html
+
+
+def test_story_list_links_to_the_insights_page(client, seeded):
+    assert f'href="{URL}"' in client.get(reverse("stories:list")).content.decode()
+
+
+@pytest.mark.parametrize("slug", ["side-effects", "real-life-stories"])
+def test_articles_about_side_effects_and_stories_link_to_the_insights_page(client, db, slug):
+    call_command("load_initial_content", stdout=io.StringIO())
+
+    assert f'href="{URL}"' in client.get(reverse("articles:detail", args=[slug])).content.decode()
