@@ -293,7 +293,7 @@ def main():
     from django.core.cache import cache
     from django.db import connections
 
-    from bench import scenario, seed
+    from bench import insights, scenario, seed
 
     results = {
         "machine": machine(),
@@ -303,6 +303,8 @@ def main():
         "load_average_before": os.getloadavg()[0],
     }
     moderator = seed.bench_moderator()
+    print("  timing the story insights page on a cache miss ...", flush=True)
+    results["insights"] = insights.cache_miss_times()
     last_story_before = seed.last_story_pk()
     cache.clear()  # no page or rate limit left over from an earlier run or dataset
     connections.close_all()  # the server gets the database to itself

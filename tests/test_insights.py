@@ -228,3 +228,11 @@ def test_articles_about_side_effects_and_stories_link_to_the_insights_page(clien
     call_command("load_initial_content", stdout=io.StringIO())
 
     assert f'href="{URL}"' in client.get(reverse("articles:detail", args=[slug])).content.decode()
+
+
+def test_bench_row_renders_the_page_on_a_real_cache_miss_each_time(seeded):
+    from bench.insights import cache_miss_times
+
+    timings = cache_miss_times(samples=2)
+
+    assert timings["count"] == 2 and timings["queries"] <= 6
