@@ -18,6 +18,7 @@ from django.views.decorators.cache import cache_page
 
 from articles.models import Article
 from imuran_info.context_processors import site_url
+from insights.sitemaps import ThemeSitemap
 from stories.models import Story
 
 # For crawlers only, and up to 10,000 addresses a page: an hour old is fresh enough.
@@ -57,6 +58,8 @@ class PageSitemap(SiteSitemap):
             "stories:share",
             "stories:guidelines",
             "stories:privacy",
+            "insights:insights",
+            "insights:themes",
         ]
 
     def location(self, name):
@@ -119,7 +122,7 @@ class StorySitemap(SiteSitemap):
         return Story.objects.approved().aggregate(latest=Max("decided_at"))["latest"]
 
 
-sitemaps = {"articles": ArticleSitemap, "pages": PageSitemap, "stories": StorySitemap}
+sitemaps = {"articles": ArticleSitemap, "pages": PageSitemap, "stories": StorySitemap, "themes": ThemeSitemap}
 
 
 def cached_sitemap(view, *, paged):

@@ -5,4 +5,6 @@ from insights import views
 app_name = "insights"
 urlpatterns = [
     path("stories/insights/", views.insights_page, name="insights"),
+    path("themes/", views.theme_list, name="themes"),
+    path("themes/<slug:slug>/", views.theme_detail, name="theme"),
 ]

@@ -1,9 +1,12 @@
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
+from articles.models import Article
 from insights import figures
+from insights.models import Theme
 from insights.suppression import ALL, MIN_CELL, MIN_CHART
 from page_cache.generations import Scope
 from page_cache.pages import public_page
+from stories.cards import side_effects_of, story_cards
 from stories.models import Story
 
 CHART_LABEL = "What people who shared their story told us \u2014 not how likely this is for you"
@@ -28,3 +31,49 @@ def insights_page(request):
     view = figures.view(condition or ALL)
     charts = [{"chart": chart, "rows": figures.svg_rows(chart)} for chart in view.charts]
     return render(request, "insights/insights.html", {**context, "view": view, "charts": charts})
+
+
+THEME_STORIES = 20
+
+
+@public_page(scopes=[Scope.ARTICLES])
+def theme_list(request):
+    themes = Theme.objects.published().only("title", "slug", "summary")
+    return render(request, "insights/theme_list.html", {"themes": themes})
+
+
+# A theme shows article sections and stories: a publish or a story decision retires it.
+@public_page(scopes=[Scope.ARTICLES, Scope.STORIES])
+def theme_detail(request, slug):
+    theme = get_object_or_404(Theme.objects.published(), slug=slug)
+    stories = theme.stories.approved().public_fields().newest_first()[:THEME_STORIES]
+    return render(
+        request,
+        "insights/theme_detail.html",
+        {
+            "theme": theme,
+            "sections": theme_sections(theme),
+            "cards": story_cards(stories, side_effects=side_effects_of(stories)),
+            "story_total": theme.stories.approved().count(),
+        },
+    )
+
+
+def theme_sections(theme):
+    """Links to the theme's article sections, as their live articles name them now.
+
+    A section whose article went offline, or whose heading an editor removed, is
+    left out rather than linking to a page or place that is not there.
+    """
+    links = []
+    for section in theme.sections.filter(article__in=Article.objects.published()).select_related("article"):
+        titles = {heading["id"]: heading["title"] for heading in section.article.live.get("toc", [])}
+        if section.anchor in titles:
+            links.append(
+                {
+                    "url": f"{section.article.get_absolute_url()}#{section.anchor}",
+                    "heading": titles[section.anchor],
+                    "article": section.article.live.get("title", section.article.title),
+                }
+            )
+    return links
