@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ProblemReport
+from insights import admin_figures
 from operations.models import ScheduledJob
 from stories.models import Story
 from stories.records import QueueCount
@@ -20,7 +21,8 @@ class ImuranAdminSite(admin.AdminSite):
     index_title = "Articles and stories"
 
     def index(self, request, extra_context=None):
-        return super().index(request, {**self.reminders(request.user), **(extra_context or {})})
+        figures = admin_figures.for_user(request.user)  # charts of the work, for those who do it
+        return super().index(request, {**self.reminders(request.user), **figures, **(extra_context or {})})
 
     def reminders(self, user):
         """What needs doing soon, shown only to those allowed to do it."""

@@ -34,6 +34,11 @@ class Bar:
     share: int | None  # whole per cent of the chart's stories
     hidden_because: str = ""
     leaflet: object = None  # a leaflet.Frequency, for side effects
+    text: str = ""  # what the bar says, when not a count or a share (the admin's "2.5 days")
+
+    @property
+    def value_text(self):
+        return self.text or (f"{self.share}%" if self.share is not None else f"{self.count:,}")
 
 
 @dataclass
@@ -45,6 +50,8 @@ class Chart:
     shown: bool = True
     # Side effects: each storyteller may tick several, so the shares do not add up to 100.
     several_answers: bool = False
+    # The admin's charts: plain counts, each bar as long as its share of the largest.
+    counts_only: bool = False
 
     @property
     def summary(self):
@@ -210,15 +217,20 @@ LEAFLET_LINE = 20
 def svg_rows(chart):
     """Each bar with its place in the picture: label line, then the bar beneath it."""
     rows, y = [], 0
+    largest = max((bar.count or 0 for bar in chart.bars), default=0)
     for bar in chart.bars:
         extra = LEAFLET_LINE if chart.several_answers else 0
+        if chart.counts_only:
+            width = round(SVG_WIDTH * (bar.count or 0) / largest) if largest else 0
+        else:
+            width = round(SVG_WIDTH * bar.share / 100) if bar.share else 0
         rows.append(
             {
                 "bar": bar,
                 "label_y": y + 18,
                 "leaflet_y": y + 18 + LEAFLET_LINE,
                 "bar_y": y + 26 + extra,
-                "width": round(SVG_WIDTH * bar.share / 100) if bar.share else 0,
+                "width": width,
             }
         )
         y += ROW_HEIGHT + extra

@@ -13,14 +13,13 @@ EDITOR_PERMISSIONS = [
 def grant_theme_permissions(apps, schema_editor):
     grant(apps, "Editors", "insights", EDITOR_PERMISSIONS)
     grant(apps, "Publishers", "insights", [*EDITOR_PERMISSIONS, "publish_theme", "delete_theme"])
-    # Moderators tag stories with themes; they see which themes exist, nothing more.
-    grant(apps, "Moderators", "insights", ["view_theme"])
+    # Moderators need no permission here: they tag stories on the story's own change form.
 
 
 def remove_theme_permissions(apps, schema_editor):
     Permission = apps.get_model("auth", "Permission")
     Group = apps.get_model("auth", "Group")
-    for group in Group.objects.filter(name__in=["Editors", "Publishers", "Moderators"]):
+    for group in Group.objects.filter(name__in=["Editors", "Publishers"]):
         group.permissions.remove(*Permission.objects.filter(content_type__app_label="insights"))
 
 
