@@ -12,7 +12,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from insights import leaflet
-from insights.suppression import ALL, MIN_CELL, Table, chart_shown, suppress
+from insights.suppression import ALL, MIN_CELL, MIN_CHART, Table, chart_shown, suppress
 from page_cache.generations import Scope, remember_until_changed
 from stories.models import SideEffect, Story
 
@@ -87,7 +87,7 @@ class View:
 def conditions_with_figures():
     """The conditions a reader may choose: those with enough stories for a chart."""
     counts = story_counts()
-    return [(value, label) for value, label in Story.Condition.choices if counts.get(value, 0) >= 30]
+    return [(value, label) for value, label in Story.Condition.choices if counts.get(value, 0) >= MIN_CHART]
 
 
 def view(condition=ALL):

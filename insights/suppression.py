@@ -51,7 +51,7 @@ def chart_shown(table, group, published_groups):
 
 
 def suppress(table, published_groups):
-    """The set of (group, bucket) cells that must not be shown, for every view at once.
+    """The set of (group, bucket) cells that must not be shown (or worked out), for every view at once.
 
     `published_groups`: the groups a reader can choose (the conditions; ALL). Groups
     never shown on their own (no condition given, or a condition below MIN_CHART)
@@ -91,4 +91,4 @@ def suppress(table, published_groups):
             candidates.sort(key=cost)
             unknown.add(candidates[0])
             changed = True
-    return {cell for cell in unknown if cell[0] in shown}
+    return unknown

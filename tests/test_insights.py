@@ -1,6 +1,7 @@
 """The story insights page: numbers from approved stories only, and no small group exposed."""
 
 import io
+import random
 import re
 
 import pytest
@@ -8,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from insights import figures
-from insights.suppression import ALL, MIN_CHART, Table, suppress
+from insights.suppression import ALL, MIN_CELL, MIN_CHART, Table, suppress
 from stories.models import Story
 
 URL = reverse("insights:insights")
@@ -236,3 +237,25 @@ def test_bench_row_renders_the_page_on_a_real_cache_miss_each_time(seeded):
     timings = cache_miss_times(samples=2)
 
     assert timings["count"] == 2 and timings["queries"] <= 6
+
+
+def test_random_tables_never_leave_a_line_with_one_hidden_cell():
+    rng = random.Random(16)
+    for _ in range(300):
+        groups = ["a", "b", "c", "d", ""][: rng.randint(2, 5)]
+        buckets = ["1", "2", "3", "4", "5"][: rng.randint(2, 5)]
+        cells = {(g, b): rng.choice([0, 1, 5, 9, 10, 12, 30, 80]) for g in groups for b in buckets}
+        totals = {g: sum(cells[(g, b)] for b in buckets) for g in groups}
+        table = Table(groups, buckets, cells, totals)
+        published = {*groups[:-1], ALL}  # the last group is never a view of its own, like "no condition"
+
+        hidden = suppress(table, published)
+
+        rows = [g for g in groups if totals[g]] + [ALL]
+        for g in rows:
+            for b in buckets:
+                if table.value(g, b) < MIN_CELL or table.total(g) < MIN_CHART:
+                    assert (g, b) in hidden, "a small count, or a count of a small group, can be seen"
+        lines = [[(g, b) for b in buckets] for g in rows] + [[(g, b) for g in rows] for b in buckets]
+        for line in lines:
+            assert sum(cell in hidden for cell in line) != 1, (cells, line)
