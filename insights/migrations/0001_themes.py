@@ -9,9 +9,11 @@ class Migration(migrations.Migration):
 
     initial = True
 
+    # The first migrations that make the tables these point at: a test (or a rollback) that takes
+    # articles or stories back to a later migration then leaves the themes in place.
     dependencies = [
-        ('articles', '0005_unique_address_and_place'),
-        ('stories', '0005_story_search'),
+        ('articles', '0001_initial'),
+        ('stories', '0001_initial'),
     ]
 
     operations = [

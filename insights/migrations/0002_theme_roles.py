@@ -27,7 +27,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ("insights", "0001_themes"),
         ("articles", "0002_roles"),
-        ("stories", "0003_moderators_group"),
     ]
 
     operations = [migrations.RunPython(grant_theme_permissions, remove_theme_permissions)]
