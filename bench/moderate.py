@@ -39,6 +39,7 @@ def restore(pks):
     """Back to the queue, as seeded; the pages that showed them are retired in the same transaction."""
     from django.db import transaction
 
+    from insights.counts import recount
     from page_cache.generations import Scope, changed
     from stories.models import Story
 
@@ -46,6 +47,7 @@ def restore(pks):
         Story.objects.filter(pk__in=pks).update(
             status=Story.Status.PENDING, decided_at=None, decided_by=None, reject_reason=""
         )
+        recount()  # the update bypassed the workflow that keeps the insights page's counts
         changed(Scope.STORIES)
 
 

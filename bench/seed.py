@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from insights import counts as insight_counts
 from stories.models import SideEffect, Story
 from stories.records import QueueCount
 
@@ -68,6 +69,7 @@ def prepare(approved, pending, rejected):
     have = {status: Story.objects.filter(status=status).count() for status in wanted}
     if have == wanted and not Story.objects.exclude(status__in=wanted).exists():
         QueueCount.recount()
+        insight_counts.recount()
         print(f"  Reusing the seeded stories: {have}")
         return have
     if any(have[status] > wanted[status] for status in wanted):
@@ -81,6 +83,7 @@ def prepare(approved, pending, rejected):
         for status in wanted:
             insert_stories(status, wanted[status] - have[status], side_effects)
     QueueCount.recount()  # bulk_create bypasses the workflow that keeps the admin's counts
+    insight_counts.recount()  # and the insights page's
     print(f"  Seeded in {(timezone.now() - started).total_seconds():.0f} s")
     if connection.vendor == "postgresql" and not connection.in_atomic_block:  # tests run in a transaction
         # Fresh tables have no statistics yet; production's would, after autovacuum.

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
 
 from articles.models import Article
+from insights import counts
 from insights.models import Theme, ThemeSection
 from page_cache.generations import Scope, changed
 from stories.admin import StoryAdmin
@@ -143,12 +144,17 @@ class StoryWithThemesAdmin(StoryAdmin):
         return [name for name in super().get_readonly_fields(request, obj) if name != "themes"]
 
     def save_model(self, request, story, form, change):
+        # A live story's answers as counted, before the edits (the side effects are saved later).
+        saved = Story.objects.filter(pk=story.pk, status=Story.Status.APPROVED).first()
+        form.counted_answers = counts.answers(saved) if saved else None
         # The workflow saves the story's own columns; the themes are this app's rows (save_related).
         edits = [name for name in form.changed_data if name != "themes"]
         story.save_edits(by=request.user, fields=edits, confirmed=request.POST.get("_confirmed_flags", ""))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        if form.counted_answers is not None:
+            counts.changed(form.counted_answers, counts.answers(form.instance))
         if "themes" in form.changed_data:
             form.instance.themes.set(form.cleaned_data["themes"])
             if form.instance.status == Story.Status.APPROVED:

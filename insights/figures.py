@@ -1,4 +1,4 @@
-"""The insights page's numbers: two grouped queries over the approved stories, then suppression.
+"""The insights page's numbers: the counts kept at each decision, then suppression.
 
 Everything is counted once per stories generation for every view at once (each
 condition and "all"), because suppression must see every view together: what
@@ -8,10 +8,11 @@ one view hides, another must not give away (insights/suppression.py).
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
 from django.utils import timezone
 
+from insights import counts as insight_counts
 from insights import leaflet
+from insights.counts import InsightCount
 from insights.suppression import ALL, MIN_CELL, MIN_CHART, Table, chart_shown, suppress
 from page_cache.generations import Scope, remember_until_changed
 from stories.models import SideEffect, Story
@@ -107,38 +108,28 @@ def story_counts():
 
 @remember_until_changed(Scope.STORIES)
 def counted():
-    """Every count the page needs, for every view: two grouped queries (and the tags)."""
+    """Every count the page needs, for every view: one query for the counts, one for the tags."""
     groups = [*Story.Condition.values, NOT_GIVEN]
     published = {*Story.Condition.values, ALL}  # NOT_GIVEN is never a view of its own
 
-    # 1. One pass over the approved stories, grouped by every answer at once (at most
-    #    7 x 5 x 6 x 6 x 6 rows, whatever the number of stories).
-    rows = (
-        Story.objects.approved()
-        .order_by()
-        .values_list("condition", "time_on_imuran", "helped_rating", "ease_rating", "overall_rating")
-        .annotate(n=Count("id"))
-    )
-    stories = defaultdict(int)
-    answers = {name: defaultdict(int) for name in ["time_on_imuran", *RATINGS]}
-    for condition, time_on, helped, ease, overall, n in rows:
-        stories[condition] += n
-        for name, value in zip(["time_on_imuran", *RATINGS], [time_on, helped, ease, overall], strict=True):
-            if value not in ("", None):
-                answers[name][(condition, value)] += n
-
-    # 2. The side-effect tags of approved stories, grouped by condition and tag.
-    links = (
-        Story.side_effects.through.objects.filter(story__status=Story.Status.APPROVED)
-        .order_by()
-        .values_list("story__condition", "sideeffect_id")
-        .annotate(n=Count("id"))
-    )
-    reported = {(condition, tag): n for condition, tag, n in links}
+    # The counts kept at each decision (insights/counts.py): a few hundred rows, whatever the
+    # number of stories.
+    stories, answers = defaultdict(int), {name: defaultdict(int) for name in insight_counts.ANSWERS}
+    reported = {}
+    for condition, measure, value, n in InsightCount.objects.filter(count__gt=0).values_list(
+        "condition", "measure", "value", "count"
+    ):
+        if measure == insight_counts.STORIES:
+            stories[condition] += n
+        elif measure == insight_counts.SIDE_EFFECT:
+            reported[(condition, int(value))] = n
+        elif measure in answers:
+            key = int(value) if measure in insight_counts.RATINGS else value
+            answers[measure][(condition, key)] += n
 
     story_totals = Table(groups, ["stories"], {(g, "stories"): stories[g] for g in groups}, dict(stories))
     specs = []
-    # 3. The tags themselves (a handful of rows).
+    # The tags themselves (a handful of rows).
     for tag in SideEffect.objects.order_by("position", "name"):
         cells = {}
         for g in groups:

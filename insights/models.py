@@ -5,6 +5,7 @@ from django.urls import reverse
 from markdownx.models import MarkdownxField
 
 from articles.markup import render
+from insights.counts import InsightCount  # noqa: F401 (a model of this app, kept beside its steps)
 
 
 class ThemeQuerySet(models.QuerySet):

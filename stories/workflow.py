@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from insights import counts as insight_counts
 from page_cache.generations import Scope, changed
 from stories import emails, withdrawal_log
 from stories.records import Decision, QueueCount, Resubmission
@@ -100,6 +101,7 @@ class StoryWorkflow:
             self.moderator_note = note
         self.save(update_fields=["status", "decided_at", "decided_by", "reject_reason", "moderator_note"])
         QueueCount.move({previous: -1, status: 1} if previous != status else {})
+        insight_counts.public_status_changed(self, previous, status)
         # A decision answers every report made so far.
         self.reports.filter(resolved=False).update(resolved=True)
         Decision.record(self, status, by=by, reason=reason, detail=", ".join(flag_labels(flags)))
@@ -139,6 +141,8 @@ class StoryWorkflow:
         if self.status == self.Status.WITHDRAWN:
             return
         previous = self.status
+        if previous == self.Status.APPROVED:
+            insight_counts.left(self)  # before its answers are erased below
         self.status = self.Status.WITHDRAWN
         self.title = self.text = self.original_text = self.email = self.client_hash = ""
         self.display_name = self.role = self.condition = self.time_on_imuran = self.age_band = ""

@@ -203,6 +203,7 @@ STORY_TEXT = (
 
 @pytest.fixture
 def make_story(db):
+    from insights import counts as insight_counts
     from stories.models import SideEffect, Story
     from stories.records import QueueCount
 
@@ -223,6 +224,8 @@ def make_story(db):
         story = Story.objects.create(**fields)
         QueueCount.move({story.status: 1})  # as Story.submit() and the decisions keep it
         story.side_effects.set(SideEffect.objects.filter(slug__in=side_effects))
+        if story.status == Story.Status.APPROVED:
+            insight_counts.joined(story)  # as the decisions keep the insights page's counts
         return story
 
     return make
