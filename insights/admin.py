@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
 
+from articles.dose_check import dose_numbers
 from articles.models import Article
 from insights import counts
 from insights.models import Theme, ThemeSection
@@ -60,8 +61,25 @@ class ThemeSectionInline(admin.TabularInline):
     verbose_name = "article section"
 
 
+class ThemeForm(forms.ModelForm):
+    class Meta:
+        model = Theme
+        fields = ["title", "slug", "summary", "intro", "keywords", "position", "status"]
+
+    def clean(self):
+        # Medical safety, as for articles: a theme never carries dose numbers (there is no override here).
+        cleaned = super().clean()
+        for name in ("title", "summary", "intro"):
+            found = dose_numbers(cleaned.get(name) or "")
+            if found:
+                words = ", ".join(f"\u201c{match['match']}\u201d" for match in found)
+                self.add_error(name, f"Remove the dose numbers ({words}): say the doctor works out the dose.")
+        return cleaned
+
+
 @admin.register(Theme)
 class ThemeAdmin(admin.ModelAdmin):
+    form = ThemeForm
     list_display = ["title", "status", "position", "story_count"]
     list_filter = ["status"]
     prepopulated_fields = {"slug": ["title"]}

@@ -192,3 +192,14 @@ def test_moderator_tags_a_story_while_approving_it(moderator_client, make_theme,
 
     story.refresh_from_db()
     assert story.status == Story.Status.APPROVED and list(story.themes.all()) == [theme]
+
+
+def test_theme_with_a_dose_number_is_refused_next_to_the_field_with_the_text_kept(publisher_client):
+    intro = "Most people start on 50 mg a day."
+
+    response = publisher_client.post(reverse("admin:insights_theme_add"), theme_form(intro=intro))
+
+    html = response.content.decode()
+    assert response.status_code == 200 and not Theme.objects.exists()
+    assert "Remove the dose numbers (\u201c50 mg\u201d)" in html
+    assert intro in html
