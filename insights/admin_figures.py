@@ -61,15 +61,15 @@ def _since(now):
     return timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
 
 
-def _count_chart(slug, title, counts, labels=None):
+def _count_chart(slug, title, counts, labels=None, compact=False):
     """A chart of counts, each bar as long as its share of the largest."""
-    chart = Chart(slug, title, sum(counts.values()), counts_only=True)
+    chart = Chart(slug, title, sum(counts.values()), counts_only=True, compact=compact)
     chart.bars = [Bar(labels[key] if labels else key, n, None) for key, n in counts.items()]
     return chart
 
 
 def _week_label(week):
-    return f"Week of {week:%-d %b}"
+    return f"w/c {week:%-d %b}"
 
 
 def story_charts(now):
@@ -92,10 +92,12 @@ def story_charts(now):
     for week, n in decided_stories.order_by().values_list("week").annotate(n=Count("id")):
         decided[_as_date(week)] = decided.get(_as_date(week), 0) + n
 
-    median_chart = Chart("median-time-to-decision", "Median time from sharing to a decision", 0, counts_only=True)
+    median_chart = Chart(
+        "median-time-to-decision", "Median time from sharing to a decision", 0, counts_only=True, compact=True
+    )
     for week in weeks:
         hours = medians.get(week)
-        text = "no decisions" if hours is None else _duration(hours)
+        text = "none" if hours is None else _duration(hours)
         median_chart.bars.append(Bar(_week_label(week), round(hours or 0), None, text=text))
 
     reasons = dict(
@@ -105,12 +107,8 @@ def story_charts(now):
         .annotate(n=Count("id"))
     )
     return [
-        _count_chart(
-            "received", "Stories shared each week", {_week_label(w): n for w, n in received.items() if w in weeks}
-        ),
-        _count_chart(
-            "decided", "Stories decided each week", {_week_label(w): n for w, n in decided.items() if w in weeks}
-        ),
+        _count_chart("received", "Stories shared each week", _by_week(received, weeks), compact=True),
+        _count_chart("decided", "Stories decided each week", _by_week(decided, weeks), compact=True),
         median_chart,
         _queue_age_chart(now),
         _count_chart(
@@ -147,7 +145,7 @@ def _queue_age_chart(now):
         lower = since
     counts = Story.objects.filter(status=Story.Status.PENDING).aggregate(**bands)
     by_label = {label: counts[f"band{number}"] for number, (_, label) in enumerate(QUEUE_AGES)}
-    return _count_chart("queue-age", "How long waiting stories have waited", by_label)
+    return _count_chart("queue-age", "How long waiting stories have waited", by_label, compact=True)
 
 
 def problem_report_chart(now):

@@ -53,6 +53,8 @@ class Chart:
     several_answers: bool = False
     # The admin's charts: plain counts, each bar as long as its share of the largest.
     counts_only: bool = False
+    # Short labels (weeks, ages): label, bar and figure on one line.
+    compact: bool = False
 
     @property
     def summary(self):
@@ -205,24 +207,30 @@ ROW_HEIGHT = 52
 LEAFLET_LINE = 20
 
 
+COMPACT_LABEL, COMPACT_VALUE, COMPACT_ROW = 130, 80, 26
+
+
 def svg_rows(chart):
-    """Each bar with its place in the picture: label line, then the bar beneath it."""
+    """Each bar with its place in the picture: label line, then the bar beneath it (or all on one line)."""
     rows, y = [], 0
     largest = max((bar.count or 0 for bar in chart.bars), default=0)
+    track = SVG_WIDTH - COMPACT_LABEL - COMPACT_VALUE if chart.compact else SVG_WIDTH
     for bar in chart.bars:
         extra = LEAFLET_LINE if chart.several_answers else 0
         if chart.counts_only:
-            width = round(SVG_WIDTH * (bar.count or 0) / largest) if largest else 0
+            width = round(track * (bar.count or 0) / largest) if largest else 0
         else:
-            width = round(SVG_WIDTH * bar.share / 100) if bar.share else 0
+            width = round(track * bar.share / 100) if bar.share else 0
         rows.append(
             {
                 "bar": bar,
-                "label_y": y + 18,
+                "label_y": y + 18 if not chart.compact else y + 17,
                 "leaflet_y": y + 18 + LEAFLET_LINE,
-                "bar_y": y + 26 + extra,
+                "bar_x": COMPACT_LABEL if chart.compact else 0,
+                "bar_y": y + 5 if chart.compact else y + 26 + extra,
+                "track": track,
                 "width": width,
             }
         )
-        y += ROW_HEIGHT + extra
+        y += COMPACT_ROW if chart.compact else ROW_HEIGHT + extra
     return {"rows": rows, "height": y}
