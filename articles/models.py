@@ -16,6 +16,7 @@ from articles.images import ArticleImage  # noqa: F401 (a model of this app, def
 from articles.markup import render
 from articles.records import FormerSlug, ProblemReport, Publication  # noqa: F401 (models of this app)
 from page_cache.generations import Scope, changed
+from search.index import index_article
 
 # What an editor drafts and a publish makes live. Review dates, names and the
 # reading order are not drafted: they describe the article and apply on save.
@@ -235,6 +236,7 @@ class Article(models.Model):
         self.review_state, self.review_comment, self.reviewed_by = self.ReviewState.NONE, "", by
         self.save()
         changed(Scope.ARTICLES)
+        index_article(self)
         return Publication.objects.create(
             article=self, published_by=by, note=note or "Published.", dose_override_reason=dose_override_reason
         )
@@ -249,6 +251,7 @@ class Article(models.Model):
         self.status = self.Status.DRAFT
         self.save()
         changed(Scope.ARTICLES)
+        index_article(self)
 
     def submit_for_review(self, *, by, note, review_url):
         self._set_review(

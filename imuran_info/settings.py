@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # full-text and trigram lookups (search/); inert on SQLite
     "markdownx",
     "csp",
     "axes",
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "stories",
     "pages",
     "operations",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("articles/", include("articles.urls")),
     path("stories/", include("stories.urls")),
+    path("search/", include("search.urls")),
     path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
     path("", include("pages.urls")),  # contact, urgent help
     path("robots.txt", views.robots_txt, name="robots"),
