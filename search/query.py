@@ -7,7 +7,6 @@ the same Snowball stems compared in Python, difflib for typos.
 """
 
 import difflib
-import math
 import re
 from dataclasses import dataclass, field
 from functools import reduce
@@ -194,14 +193,16 @@ def _occurrences(haystack, needle):
 
 
 def _score(section, meaning):
+    """ts_rank's formula for an OR query, over the same stems and weights; 0 when nothing matches."""
     fields = {"A": stems(section.heading), "B": stems(section.article_title), "D": stems(section.text)}
+    alternatives = [alt for group in meaning.groups for alt in group.alternative_stems]
+    if not any(_occurrences(found, alt) for alt in alternatives for found in fields.values()):
+        return 0.0
     score = 0.0
-    for group in meaning.groups:
-        for weight, found in fields.items():
-            hits = max((_occurrences(found, alt) for alt in group.alternative_stems), default=0)
-            if hits:
-                # Like ts_rank: each weighted occurrence counts, with diminishing returns.
-                score += WEIGHTS[weight] * (1 + math.log(hits))
+    for lexeme in {s for alt in alternatives for s in alt}:
+        weights = sorted((WEIGHTS[w] for w, found in fields.items() for s in found if s == lexeme), reverse=True)
+        # Each further occurrence counts less: the first fully, the second a quarter, the third a ninth...
+        score += sum(weight / (j + 1) ** 2 for j, weight in enumerate(weights))
     return score
 
 

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             name='Synonym',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('words', models.CharField(help_text='What a patient might type, in lower case: one word or a phrase, such as "jab" or "hair falling out".', max_length=100, unique=True, verbose_name="patients' words")),
+                ('words', models.CharField(help_text='What a patient might type: one word or a phrase, such as "jab" or "hair falling out".', max_length=100, unique=True, verbose_name="patients' words")),
                 ('means', models.CharField(help_text='The words the articles use, separated by commas, such as "vaccine, vaccination". A search for the patients\' words also finds these.', max_length=200, verbose_name='search for')),
             ],
             options={
