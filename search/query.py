@@ -31,7 +31,8 @@ WEIGHTS = {"D": 0.1, "C": 0.2, "B": 0.4, "A": 1.0}
 # indexed text holds them: the snippet is escaped first, then only these become <mark>.
 START, STOP = "\x02", "\x03"
 MARKED = re.compile(f"{START}([^{START}{STOP}]*){STOP}")
-TYPO_SIMILARITY = 0.3
+# pg_trgm similarity a correction needs: "nausia" and "nausea" share 0.4, "xylophone" and "phone" 0.33.
+TYPO_SIMILARITY = 0.4
 
 
 @dataclass

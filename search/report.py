@@ -49,6 +49,12 @@ def count(query, results=None):
         flush()
 
 
+def forget():
+    """Drop the counts gathered here and not yet written (tests)."""
+    with _lock:
+        _pending.clear()
+
+
 def flush():
     """Add the counts gathered here to the table, in one statement."""
     global _last_flush

@@ -19,14 +19,13 @@ CANT = re.compile(r"\bcan'?t\b")
 
 
 def counted(view):
-    """Count every search for the content-gap report, the page cache's copies included."""
+    """Count the searches the page cache answers too (the view counts those it answers itself)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        query = normalise(request.GET.get("q", ""))
-        if query and response.status_code == 200:
-            report.count(query, getattr(response, "search_results", None))
+        if response.get("X-Page-Cache") == "hit":
+            report.count(normalise(request.GET.get("q", "")))
         return response
 
     return wrapper
@@ -61,8 +60,8 @@ def search(request):
         "more_stories": len(stories) > STORIES_SHOWN,
         "corrected": meaning.corrected if meaning.corrected != query else "",
     }
+    report.count(query, section_total + len(stories))
     response = _page(request, context)
-    response.search_results = section_total + len(stories)
     if normalise(typed) != " ".join(typed.casefold().split()) or typed != " ".join(typed.split()):
         # Only a tidy query (single spaces, no control characters, bounded) takes a place in the page cache.
         response.cache_timeout = 0
