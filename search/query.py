@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 
 from page_cache.generations import Scope, remember_until_changed
 from search.models import Section, Synonym, Word
-from search.text import MAX_WORDS, STOP_WORDS, normalise, stem, stems, words
+from search.text import MAX_WORDS, STOP_WORDS, WORD, normalise, stem, stems, words
 from stories.admin.story import SEARCH_DOCUMENT
 
 SECTIONS_SHOWN = 10
@@ -212,11 +212,8 @@ def _snippet(text, meaning, size=30):
     tokens = text.split()
     hits = [i for i, token in enumerate(tokens) if any(stem(w) in wanted for w in words(token))]
     start = max(0, (hits[0] if hits else 0) - 5)
-    shown = [
-        f"{START}{token}{STOP}" if any(stem(w) in wanted for w in words(token)) else token
-        for token in tokens[start : start + size]
-    ]
-    return " ".join(shown)
+    window = " ".join(tokens[start : start + size])
+    return WORD.sub(lambda match: f"{START}{match[0]}{STOP}" if stem(match[0]) in wanted else match[0], window)
 
 
 def _python_sections(meaning):
