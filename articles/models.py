@@ -125,7 +125,8 @@ class Article(models.Model):
     # later saves change the fields above, never this, until they publish again.
     live = models.JSONField(editable=False, default=dict)
     # Raised on every save; a form opened at an older count is refused (the edit lock).
-    edit_count = models.PositiveIntegerField(editable=False, default=0)
+    # The column keeps its first name: the release still running during a deploy reads it.
+    edit_count = models.PositiveIntegerField(editable=False, default=0, db_column="version")
 
     # The review workflow: an editor submits, a publisher publishes or requests changes.
     review_state = models.CharField(max_length=20, choices=ReviewState.choices, blank=True, editable=False)

@@ -14,10 +14,17 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RenameField(
-            model_name='article',
-            old_name='version',
-            new_name='edit_count',
+        # A new name in Python only: the column stays "version", so the release
+        # still running while this one deploys keeps reading and writing it.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.RenameField(model_name='article', old_name='version', new_name='edit_count'),
+                migrations.AlterField(
+                    model_name='article',
+                    name='edit_count',
+                    field=models.PositiveIntegerField(db_column='version', default=0, editable=False),
+                ),
+            ],
         ),
         migrations.AddField(
             model_name='article',
