@@ -15,7 +15,7 @@ def test_patient_searches_from_the_header_without_javascript_and_lands_on_the_se
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Search results for “flu jab”")
     expect(page.locator("#results-count")).to_contain_text("sections of the guide")
-    answer = re.compile(r"^Common questions about Imuran:\s*Can I have vaccines\?$")
+    answer = re.compile(r"^Common questions about Imuran\s*:\s*Can I have vaccines\?$")
     page.get_by_role("region", name="In the guide").get_by_role("link", name=answer).click()
 
     expect(page).to_have_url("/articles/common-questions/#can-i-have-vaccines")
