@@ -46,7 +46,8 @@ class Section(models.Model):
 class Word(models.Model):
     """A word patients can read in a published article or a synonym: the vocabulary typos are matched against."""
 
-    word = models.CharField(max_length=60, unique=True)
+    # Text, not varchar: PostgreSQL matches "word % 'typo'" to the trigram index only without a cast.
+    word = models.TextField(unique=True)
 
     def __str__(self):
         return self.word

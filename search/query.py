@@ -176,13 +176,12 @@ def _pg_sections(meaning):
 
 def _pg_stories(meaning, stories):
     query = reduce(and_, (_group_query(group) for group in meaning.groups))
-    found = (
+    return (
         stories.annotate(document=StoryDocument())
         .filter(document=query)
         .annotate(snippet=_headline("text", query))
         .order_by("-submitted_at", "-id")
     )
-    return list(found[: STORIES_SHOWN + 1])
 
 
 # --- SQLite (development): the same stems, compared in Python ---------------------------------
@@ -233,10 +232,7 @@ def _python_stories(meaning, stories):
         for alt in group.alternative_stems:
             either |= reduce(and_, (Q(title__icontains=s) | Q(text__icontains=s) for s in alt))
         stories = stories.filter(either)
-    found = list(stories.order_by("-submitted_at", "-id")[: STORIES_SHOWN + 1])
-    for story in found:
-        story.snippet = _snippet(story.text, meaning)
-    return found
+    return stories.order_by("-submitted_at", "-id")
 
 
 def find_sections(meaning):
@@ -246,8 +242,17 @@ def find_sections(meaning):
     return _pg_sections(meaning) if connection.vendor == "postgresql" else _python_sections(meaning)
 
 
+def matching_stories(meaning, stories):
+    """The stories of `stories` that match, newest first (a queryset: `make bench` EXPLAINs it)."""
+    return _pg_stories(meaning, stories) if connection.vendor == "postgresql" else _python_stories(meaning, stories)
+
+
 def find_stories(meaning, stories):
     """Up to STORIES_SHOWN + 1 matching stories from `stories`, newest first, each with .snippet."""
     if not meaning:
         return []
-    return _pg_stories(meaning, stories) if connection.vendor == "postgresql" else _python_stories(meaning, stories)
+    found = list(matching_stories(meaning, stories)[: STORIES_SHOWN + 1])
+    if connection.vendor != "postgresql":
+        for story in found:
+            story.snippet = _snippet(story.text, meaning)
+    return found

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
             name='Word',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('word', models.CharField(max_length=60, unique=True)),
+                ('word', models.TextField(unique=True)),
             ],
         ),
         migrations.CreateModel(
