@@ -40,7 +40,12 @@ def story_plan(params):
     meaning = understand(params["q"])
     if not meaning:
         return ""
-    stories = matching_stories(meaning, form.filter(Story.objects.approved().public_fields()))
+    stories = matching_stories(
+        meaning,
+        form.filter(Story.objects.approved().public_fields()),
+        condition=form.cleaned_data.get("condition", ""),
+        side_effect_id=form.side_effect_ids.get(form.cleaned_data.get("side_effect")),
+    )
     return stories[: STORIES_SHOWN + 1].explain()
 
 

@@ -14,14 +14,13 @@ from operator import and_, or_
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramSimilarity
 from django.db import connection
-from django.db.models import Count, F, Func, Q, Window
+from django.db.models import BigIntegerField, BooleanField, CharField, Count, F, Func, IntegerField, Q, Value, Window
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from page_cache.generations import Scope, remember_until_changed
 from search.models import Section, Synonym, Word
 from search.text import MAX_WORDS, STOP_WORDS, WORD, normalise, stem, stems, words
-from stories.admin.story import SEARCH_DOCUMENT
 
 SECTIONS_SHOWN = 10
 STORIES_SHOWN = 10
@@ -139,15 +138,11 @@ def _group_query(group):
     return reduce(or_, (_search_query(alt) for alt in group.alternatives))
 
 
-class StoryDocument(Func):
-    # Exactly the indexed expression of stories migration 0005: PostgreSQL uses the index for nothing else.
-    template = SEARCH_DOCUMENT
-    arity = 0
+class StoriesFound(Func):
+    """True for the ids search_stories() returns (search migration 0003): computed once, through the index."""
 
-    def __init__(self):
-        from django.contrib.postgres.search import SearchVectorField
-
-        super().__init__(output_field=SearchVectorField())
+    template = "stories_story.id = ANY((SELECT search_stories(%(expressions)s))::bigint[])"
+    output_field = BooleanField()
 
 
 def _headline(column, query):
@@ -174,14 +169,15 @@ def _pg_sections(meaning):
     return rows, (rows[0].total if rows else 0)
 
 
-def _pg_stories(meaning, stories):
+def _pg_stories(meaning, stories, condition, side_effect_id):
     query = reduce(and_, (_group_query(group) for group in meaning.groups))
-    return (
-        stories.annotate(document=StoryDocument())
-        .filter(document=query)
-        .annotate(snippet=_headline("text", query))
-        .order_by("-submitted_at", "-id")
+    found = StoriesFound(
+        query,
+        Value(condition or "", output_field=CharField()),
+        Value(side_effect_id or 0, output_field=BigIntegerField()),
+        Value(STORIES_SHOWN + 1, output_field=IntegerField()),
     )
+    return stories.filter(found).annotate(snippet=_headline("text", query)).order_by("-submitted_at", "-id")
 
 
 # --- SQLite (development): the same stems, compared in Python ---------------------------------
@@ -242,16 +238,22 @@ def find_sections(meaning):
     return _pg_sections(meaning) if connection.vendor == "postgresql" else _python_sections(meaning)
 
 
-def matching_stories(meaning, stories):
-    """The stories of `stories` that match, newest first (a queryset: `make bench` EXPLAINs it)."""
-    return _pg_stories(meaning, stories) if connection.vendor == "postgresql" else _python_stories(meaning, stories)
+def matching_stories(meaning, stories, condition="", side_effect_id=None):
+    """The stories of `stories` that match, newest first (a queryset: `make bench` EXPLAINs it).
+
+    `stories` is already filtered by condition and side effect; PostgreSQL's search_stories()
+    needs them too, to find the newest matches among the filtered stories.
+    """
+    if connection.vendor == "postgresql":
+        return _pg_stories(meaning, stories, condition, side_effect_id)
+    return _python_stories(meaning, stories)
 
 
-def find_stories(meaning, stories):
+def find_stories(meaning, stories, condition="", side_effect_id=None):
     """Up to STORIES_SHOWN + 1 matching stories from `stories`, newest first, each with .snippet."""
     if not meaning:
         return []
-    found = list(matching_stories(meaning, stories)[: STORIES_SHOWN + 1])
+    found = list(matching_stories(meaning, stories, condition, side_effect_id)[: STORIES_SHOWN + 1])
     if connection.vendor != "postgresql":
         for story in found:
             story.snippet = _snippet(story.text, meaning)

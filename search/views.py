@@ -50,7 +50,12 @@ def search(request):
         return _page(request, context)
     meaning = understand(query)
     sections, section_total = find_sections(meaning)
-    stories = find_stories(meaning, filter_form.filter(Story.objects.approved().public_fields()))
+    stories = find_stories(
+        meaning,
+        filter_form.filter(Story.objects.approved().public_fields()),
+        condition=filters["condition"],
+        side_effect_id=filter_form.side_effect_ids.get(filters["side_effect"]),
+    )
     context |= {
         "meaning": meaning,
         "urgent": bool(urgent_flags(CANT.sub("cannot", query))),

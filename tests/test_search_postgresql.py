@@ -48,8 +48,22 @@ def test_no_story_search_reads_the_whole_table(many_stories):
     assert not [plan for plan in plans.values() if not uses_an_index(plan)], plans
 
 
-def test_a_rare_word_is_found_through_the_full_text_index_the_admin_built(many_stories):
-    assert "Bitmap Index Scan on story_search" in story_plan({"q": "xylophone"})
+def test_a_rare_word_in_an_old_story_is_found_and_a_common_word_gives_the_newest_stories(many_stories, make_story):
+    import datetime
+
+    from django.utils import timezone
+
+    from search.query import find_stories, understand
+    from stories.models import Story
+
+    old = make_story(text="Our xylophone band.", submitted_at=timezone.now() - datetime.timedelta(days=900))
+    approved = Story.objects.approved().public_fields()
+    assert [story.pk for story in find_stories(understand("xylophone"), approved)] == [old.pk]
+    newest = list(find_stories(understand("flu jab"), approved))
+    dates = [story.submitted_at for story in newest]
+    assert len(newest) == 11 and dates == sorted(dates, reverse=True)
+    expected = approved.filter(text__icontains="flu jab").order_by("-submitted_at", "-id")[:11]
+    assert [story.pk for story in newest] == [story.pk for story in expected]
 
 
 def test_section_search_can_read_the_gin_index(make_article, no_table_scans):
