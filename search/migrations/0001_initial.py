@@ -10,7 +10,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('articles', '0005_unique_address_and_place'),
+        # The first articles migration is enough (it has `live`): migrating articles back and forth keeps search.
+        ('articles', '0001_initial'),
     ]
 
     operations = [

@@ -4,10 +4,11 @@ The tables are new (0001), so their indexes need no CONCURRENTLY. SQLite skips t
 PostgreSQL parts and searches the same rows the simple way (search/query.py).
 """
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 INDEXES = [
+    # Not TrigramExtension(): undoing it would ask SQLite for pg_extension, and the extension may serve others.
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS search_section_vector ON search_section USING gin (vector)",
     "CREATE INDEX IF NOT EXISTS search_word_trigram ON search_word USING gin (word gin_trgm_ops)",
 ]
@@ -86,7 +87,6 @@ class Migration(migrations.Migration):
     dependencies = [("search", "0001_initial")]
 
     operations = [
-        TrigramExtension(),
         migrations.RunPython(postgresql_parts, remove_postgresql_parts),
         migrations.RunPython(first_synonyms_and_index, migrations.RunPython.noop),
     ]
