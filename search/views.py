@@ -42,7 +42,7 @@ def search(request):
         context["query_error"] = f"Enter up to {MAX_QUERY_LENGTH} characters: a few words work best."
         return _page(request, context, status=400)
     if not filter_form.is_valid():
-        return _page(request, {**context, "filter_form": filter_form}, status=400)
+        return _page(request, context, status=400)
     filters = filter_form.cleaned_data
     context["filter_fields"] = filter_fields(filters["condition"], filters["side_effect"])
     context["filtered"] = bool(filters["condition"] or filters["side_effect"])
