@@ -251,6 +251,21 @@ def test_the_model_refuses_to_publish_flags_nobody_confirmed(moderator, make_sto
     assert story.status == Story.Status.PENDING
 
 
+def test_a_phone_number_typed_as_the_name_shown_with_the_story_needs_confirmation(
+    moderator, moderator_client, make_story
+):
+    from stories.models import FlagsNeedConfirmation
+
+    story = make_story(status=Story.Status.PENDING, display_name="Sam 07700 900123")
+
+    with pytest.raises(FlagsNeedConfirmation):
+        story.approve(by=moderator)
+    page = moderator_client.post(CHANGELIST, action("approve_stories", story))
+    assert "Phone number: <mark>07700 900123</mark> (in the name shown with the story)" in page.text
+    story.refresh_from_db()
+    assert story.status == Story.Status.PENDING
+
+
 def test_redacting_a_published_story_updates_its_cached_public_page(
     moderator_client, client, make_story, django_capture_on_commit_callbacks
 ):
