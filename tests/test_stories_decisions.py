@@ -316,3 +316,17 @@ def test_the_admin_history_forgets_a_withdrawn_storys_words(moderator_client, ma
     story.withdraw()
 
     assert list(LogEntry.objects.values_list("object_repr", flat=True)) == [f"Withdrawn story {story.pk}"]
+
+
+def test_the_story_history_writes_its_dates_as_the_rest_of_the_admin_does_in_site_time(
+    moderator, moderator_client, make_story
+):
+    story = make_story(status=Story.Status.PENDING)
+    story.approve(by=moderator)
+    # A summer moment: site time (Europe/London) is an hour ahead of UTC.
+    Decision.objects.filter(story=story).update(at=datetime.datetime(2026, 7, 1, 23, 30, tzinfo=datetime.UTC))
+
+    page = moderator_client.get(change_url(story)).text
+
+    assert "2 July 2026, 00:30" in page
+    assert "01 Jul 2026" not in page and "1 Jul 2026 23:30" not in page
