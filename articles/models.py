@@ -75,10 +75,14 @@ class Article(models.Model):
         max_length=100,
         help_text="The last part of the page address, after /articles/. Lowercase letters, numbers and hyphens.",
     )
+    # The columns added for the workflow default to "" in the database itself, so the
+    # release still running during a deploy can insert rows that do not name them.
     draft_slug = models.SlugField(
         "new address",
         max_length=100,
         blank=True,
+        default="",
+        db_default="",
         help_text="Proposed by an editor; the page moves there when a publisher publishes, "
         "and the old address keeps working (it redirects).",
     )
@@ -129,13 +133,15 @@ class Article(models.Model):
     edit_count = models.PositiveIntegerField(editable=False, default=0, db_column="version")
 
     # The review workflow: an editor submits, a publisher publishes or requests changes.
-    review_state = models.CharField(max_length=20, choices=ReviewState.choices, blank=True, editable=False)
+    review_state = models.CharField(
+        max_length=20, choices=ReviewState.choices, blank=True, editable=False, default="", db_default=""
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
-    submission_note = models.CharField(max_length=300, blank=True, editable=False)
-    review_comment = models.TextField(max_length=2000, blank=True, editable=False)
+    submission_note = models.CharField(max_length=300, blank=True, editable=False, default="", db_default="")
+    review_comment = models.TextField(max_length=2000, blank=True, editable=False, default="", db_default="")
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )
