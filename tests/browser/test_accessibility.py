@@ -258,7 +258,7 @@ def test_patient_shares_a_story_with_the_keyboard_alone(page, transactional_db):
     expect(page.get_by_label("Your story")).to_have_value(STORY)
     consent = page.get_by_role("checkbox", name="I am 16 or over")
     expect(consent).to_have_accessible_description(re.compile("Confirm that you are 16 or over"))
-    tab_to(page, summary.get_by_role("link", name=re.compile("^I am 16 or over")))
+    tab_to(page, summary.get_by_role("link", name=re.compile("^Confirm that you are 16 or over")))
     page.keyboard.press("Enter")
     expect(consent).to_be_focused()
     page.keyboard.press("Space")
