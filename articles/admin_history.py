@@ -90,7 +90,7 @@ class HistoryAdminMixin:
             return live_side(article)
         if choice == "draft":
             return draft_side(article)
-        if not choice or not choice.isdigit() or len(choice) > 18:
+        if not choice or not (choice.isascii() and choice.isdigit()) or len(choice) > 18:
             raise BadRequest("Choose two versions to compare.")
         version = self._versions(article).filter(pk=int(choice)).first()
         if version is None:

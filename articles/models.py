@@ -16,6 +16,7 @@ from articles.images import ArticleImage  # noqa: F401 (a model of this app, def
 from articles.markup import render
 from articles.records import FormerSlug, ProblemReport, Publication  # noqa: F401 (models of this app)
 from page_cache.generations import Scope, changed
+from search.index import index_article
 
 # What an editor drafts and a publish makes live. Review dates, names and the
 # reading order are not drafted: they describe the article and apply on save.
@@ -74,10 +75,14 @@ class Article(models.Model):
         max_length=100,
         help_text="The last part of the page address, after /articles/. Lowercase letters, numbers and hyphens.",
     )
+    # The columns added for the workflow default to "" in the database itself, so the
+    # release still running during a deploy can insert rows that do not name them.
     draft_slug = models.SlugField(
         "new address",
         max_length=100,
         blank=True,
+        default="",
+        db_default="",
         help_text="Proposed by an editor; the page moves there when a publisher publishes, "
         "and the old address keeps working (it redirects).",
     )
@@ -124,16 +129,19 @@ class Article(models.Model):
     # later saves change the fields above, never this, until they publish again.
     live = models.JSONField(editable=False, default=dict)
     # Raised on every save; a form opened at an older count is refused (the edit lock).
-    edit_count = models.PositiveIntegerField(editable=False, default=0)
+    # The column keeps its first name: the release still running during a deploy reads it.
+    edit_count = models.PositiveIntegerField(editable=False, default=0, db_column="version")
 
     # The review workflow: an editor submits, a publisher publishes or requests changes.
-    review_state = models.CharField(max_length=20, choices=ReviewState.choices, blank=True, editable=False)
+    review_state = models.CharField(
+        max_length=20, choices=ReviewState.choices, blank=True, editable=False, default="", db_default=""
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
-    submission_note = models.CharField(max_length=300, blank=True, editable=False)
-    review_comment = models.TextField(max_length=2000, blank=True, editable=False)
+    submission_note = models.CharField(max_length=300, blank=True, editable=False, default="", db_default="")
+    review_comment = models.TextField(max_length=2000, blank=True, editable=False, default="", db_default="")
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )
@@ -235,6 +243,7 @@ class Article(models.Model):
         self.review_state, self.review_comment, self.reviewed_by = self.ReviewState.NONE, "", by
         self.save()
         changed(Scope.ARTICLES)
+        index_article(self)
         return Publication.objects.create(
             article=self, published_by=by, note=note or "Published.", dose_override_reason=dose_override_reason
         )
@@ -249,6 +258,7 @@ class Article(models.Model):
         self.status = self.Status.DRAFT
         self.save()
         changed(Scope.ARTICLES)
+        index_article(self)
 
     def submit_for_review(self, *, by, note, review_url):
         self._set_review(

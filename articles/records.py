@@ -24,7 +24,10 @@ class Publication(models.Model):
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     note = models.CharField("what changed", max_length=300)
     # Staff only, never shown on the public page.
-    dose_override_reason = models.CharField("why dose numbers were published", max_length=500, blank=True)
+    # db_default: the release still running during a deploy inserts publications without it.
+    dose_override_reason = models.CharField(
+        "why dose numbers were published", max_length=500, blank=True, default="", db_default=""
+    )
 
     class Meta:
         ordering = ["-published_at", "-id"]

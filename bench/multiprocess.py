@@ -11,7 +11,9 @@ It checks that:
 - an image uploaded through one instance is served to readers through nginx, from the store;
 - the story rate limit counts submissions across both instances;
 - 200 slow clients do not keep readers from their pages;
-- stopping one instance under load fails no request.
+- stopping one instance under load fails no request;
+- both instances answer /readyz before the checks, and afterwards the stopped one fails /healthz
+  while the other stays ready (what a load balancer's health checks would see).
 """
 
 # ruff: noqa: S603, S607
@@ -126,6 +128,7 @@ def upload(client, path, image):
     body = (
         (
             f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n{token}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="alt_text"\r\n\r\nA teal square.\r\n'
             f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="check.png"\r\n'
             "Content-Type: image/png\r\n\r\n"
         ).encode()
@@ -142,7 +145,14 @@ def unpublish(publisher, article):
     _, _, _, html = publisher.get(changelist)
     token = FormInputs.parse(html)["csrfmiddlewaretoken"]
     publisher.post_form(
-        changelist, {"csrfmiddlewaretoken": token, "action": "unpublish", "_selected_action": article.pk}
+        changelist,
+        # The action asks first; "confirmed" is the answer its confirmation page sends.
+        {
+            "csrfmiddlewaretoken": token,
+            "action": "unpublish_selected",
+            "_selected_action": article.pk,
+            "confirmed": "yes",
+        },
     )
 
 
@@ -176,7 +186,7 @@ def an_image_uploaded_through_one_is_served_to_everyone(urls, media_root):
     status, answer = upload(editor, "/markdownx/upload/", image)
     if status != 200:
         return [f"the upload through A answered HTTP {status}"]
-    path = json.loads(answer)["image_code"].removeprefix("![](").removesuffix(")")
+    path = json.loads(answer)["url"]
     served = Client(urls["front"]).get(path)
     if served[0] != 200 or not served[3].startswith(b"\x89PNG"):
         return [f"the image uploaded through A was not served through nginx: HTTP {served[0]}"]
@@ -213,6 +223,28 @@ def slow_clients_keep_no_reader_waiting(urls, port):
     if set(answers) != {200}:
         return [f"beside 200 slow clients, readers got {answers}"]
     print("ok: beside 200 slow clients, 30 readers in a row got their page")
+    return []
+
+
+def both_instances_say_they_are_ready(urls):
+    # What a load balancer asks before sending an instance traffic (README "Health checks").
+    answers = {name: Client(urls[name]).get("/readyz") for name in ("a", "b")}
+    unready = {name: (status, body[:40]) for name, (status, _, _, body) in answers.items() if status != 200}
+    if unready:
+        return [f"an instance was not ready before the checks: {unready}"]
+    print("ok: /readyz answered 200 on both instances")
+    return []
+
+
+def the_stopped_instance_fails_its_health_check_and_the_other_stays_ready(urls):
+    try:
+        status = Client(urls["a"]).get("/healthz")[0]
+    except OSError:
+        status = None  # nothing listens any more: exactly what the checker should see
+    ready = Client(urls["b"]).get("/readyz")[0]
+    if status is not None or ready != 200:
+        return [f"after stopping A, its /healthz answered {status} and B's /readyz {ready}"]
+    print("ok: after stopping A, its /healthz gets no answer and B's /readyz still answers 200")
     return []
 
 
@@ -266,11 +298,13 @@ def main():
                 media=stack.media_location(stack.media_store_url(), settings.MEDIA_ROOT),
             ),
         ):
+            failures += both_instances_say_they_are_ready(urls)
             failures += a_change_through_one_is_served_by_the_other(urls, overview, settings.PAGE_CACHE_RECHECK_SECONDS)
             failures += an_image_uploaded_through_one_is_served_to_everyone(urls, settings.MEDIA_ROOT)
             failures += the_rate_limit_holds_across_instances(urls)
             failures += slow_clients_keep_no_reader_waiting(urls, front_port)
             failures += stopping_one_instance_fails_no_request(urls, instance_a)
+            failures += the_stopped_instance_fails_its_health_check_and_the_other_stays_ready(urls)
         overview.publish(note="Published again after the multiprocess check.")
     finally:
         store.stop()

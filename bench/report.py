@@ -103,6 +103,10 @@ def markdown(results):
         f"{transfer['html_uncompressed_bytes'] / 1024:.1f} KB uncompressed); "
         f"{transfer['scripts']} script(s) on the page."
     )
+    if "search" in results:
+        from bench import search
+
+        lines.append(search.markdown(results["search"]))
     for row in results["rows"]:
         if row["kind"] == "post":
             statuses = ", ".join(f"{status}: {count:,}" for status, count in sorted(row["statuses"].items()))

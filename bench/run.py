@@ -293,7 +293,7 @@ def main():
     from django.core.cache import cache
     from django.db import connections
 
-    from bench import insights, scenario, seed
+    from bench import insights, scenario, search, seed
 
     results = {
         "machine": machine(),
@@ -313,6 +313,8 @@ def main():
         with servers(args) as urls:
             plan = scenario.build(urls["front"], dataset, moderator)
             results.update(scenario.single_client_checks(plan))
+            print("  timing site search (issue 15) ...", flush=True)
+            results["search"] = search.check(urls["app"])
             results["rows"] = []
             for page in plan.pages:
                 print(f"  loading {page.name} via {page.via} ({page.path}) ...", flush=True)

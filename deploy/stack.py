@@ -155,8 +155,12 @@ def gunicorn_command(port, *, wsgi="imuran_info.wsgi", workers=2):
 
 
 @contextlib.contextmanager
-def gunicorn(port, *, wsgi="imuran_info.wsgi", workers=2, env=None, log=None, ready_path="/robots.txt"):
-    """gunicorn serving `wsgi` on 127.0.0.1:`port`; yields its process once `ready_path` answers."""
+def gunicorn(port, *, wsgi="imuran_info.wsgi", workers=2, env=None, log=None, ready_path="/healthz"):
+    """gunicorn serving `wsgi` on 127.0.0.1:`port`; yields its process once `ready_path` answers.
+
+    The site's /healthz answers without the database or the cache, so a stack whose database is
+    down (the fault tests) still starts; readiness (/readyz) is for whoever routes traffic.
+    """
     server = subprocess.Popen(
         gunicorn_command(port, wsgi=wsgi, workers=workers),
         cwd=ROOT,

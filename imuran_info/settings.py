@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # full-text and trigram lookups (search/); inert on SQLite
     "markdownx",
     "csp",
     "axes",
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
     "insights",  # after stories: its admin adds themes to the story change form
     "pages",
     "operations",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("articles/", include("articles.urls")),
     path("", include("insights.urls")),  # /stories/insights/ and /themes/
     path("stories/", include("stories.urls")),
+    path("search/", include("search.urls")),
     path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
     path("", include("pages.urls")),  # contact, urgent help
     path("robots.txt", views.robots_txt, name="robots"),

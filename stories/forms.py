@@ -17,6 +17,16 @@ class PlainTextField(forms.CharField):
         value = super().to_python(value)
         return value.replace("\r\n", "\n").replace("\r", "\n")
 
+    def run_validators(self, value):
+        # "It has 5,999", written as the limit beside it is: numbers in messages get separators.
+        try:
+            super().run_validators(value)
+        except ValidationError as error:
+            for each in error.error_list:
+                if each.params:
+                    each.params = {name: f"{n:,}" if isinstance(n, int) else n for name, n in each.params.items()}
+            raise
+
 
 def rating_field(label):
     return forms.TypedChoiceField(
@@ -64,8 +74,8 @@ class StoryForm(PlainMessagesMixin, AccessibleErrorsMixin, HoneypotMixin, forms.
         widget=forms.Textarea(attrs={"rows": 14, "data-min-length": STORY_MIN_LENGTH}),
         error_messages={
             "required": "Enter your story.",
-            "min_length": "Your story must be at least 100 characters. It has %(show_value)d.",
-            "max_length": "Your story must be 5,000 characters or fewer. It has %(show_value)d.",
+            "min_length": "Your story must be at least 100 characters. It has %(show_value)s.",
+            "max_length": "Your story must be 5,000 characters or fewer. It has %(show_value)s.",
         },
     )
     helped_rating = rating_field("Did Imuran help?")
@@ -209,7 +219,7 @@ class ReportForm(PlainMessagesMixin, AccessibleErrorsMixin, HoneypotMixin, forms
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Up to 1,000 characters. Please do not include your own contact details.",
-        error_messages={"max_length": "Your note must be 1,000 characters or fewer. It has %(show_value)d."},
+        error_messages={"max_length": "Your note must be 1,000 characters or fewer. It has %(show_value)s."},
     )
 
 

@@ -228,8 +228,12 @@ class Story(StoryWorkflow, models.Model):
         return REJECT_REASON_SENTENCES.get(self.reject_reason, "")
 
     def unresolved_flags(self):
-        """What screening finds in the title and text as they would be published now."""
-        return [{**flag, "field": field} for field in ("title", "text") for flag in find_flags(getattr(self, field))]
+        """What screening finds in everything the story page would show as typed: name, title and text."""
+        return [
+            {**flag, "field": field}
+            for field in ("display_name", "title", "text")
+            for flag in find_flags(getattr(self, field))
+        ]
 
 
 # What the author reads about a rejection, in their e-mail and on their status page.

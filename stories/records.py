@@ -5,6 +5,8 @@ from django.db import connection, models
 from django.db.models import F
 from django.utils import timezone
 
+from imuran_info.formats import site_datetime
+
 
 class Decision(models.Model):
     """One line of a story's history: who did what, when and why. Never changed, never holds story text."""
@@ -36,7 +38,7 @@ class Decision(models.Model):
         indexes = [models.Index(fields=["story", "at"], name="decision_story_at")]
 
     def __str__(self):
-        return f"{self.get_action_display()} ({self.at:%d %b %Y %H:%M})"
+        return f"{self.get_action_display()} ({site_datetime(self.at)})"
 
     @classmethod
     def record(cls, story, action, *, by=None, reason="", detail=""):

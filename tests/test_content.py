@@ -294,3 +294,12 @@ def test_problem_report_form_marks_both_questions_as_required(client, make_artic
 
     assert "<legend>What is the problem? (required)</legend>" in text
     assert '<label for="id_message">Tell us more (required)</label>' in text
+
+
+def test_overview_says_how_to_handle_the_tablets_and_why(client, loaded):
+    text = client.get(reverse("articles:detail", args=["overview"])).text
+
+    assert "Do not chew, break or crush them." in text
+    assert "wash your hands after handling them" in text
+    assert "ask your pharmacist what to do" in text
+    assert "patient.info/medicine/azathioprine-imuran" in text

@@ -79,7 +79,8 @@ def test_compare_shows_reference_changes(editor_client, make_article, article_fo
 
 
 @pytest.mark.parametrize(
-    "older, newer", [("abc", "1"), ("", "draft"), ("live", "99999999"), ("-1", "draft"), ("9" * 40, "draft")]
+    "older, newer",
+    [("abc", "1"), ("", "draft"), ("live", "99999999"), ("-1", "draft"), ("9" * 40, "draft"), ("²", "draft")],
 )
 def test_compare_refuses_bad_parameters_with_400(editor_client, make_article, older, newer):
     article = make_article()

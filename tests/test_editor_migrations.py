@@ -51,3 +51,36 @@ def test_articles_sharing_a_place_are_renumbered_in_their_reading_order(old_arti
     from articles.models import Article
 
     assert list(Article.objects.order_by("position").values_list("title", "position")) == [("Shipped", 1), ("Twin", 2)]
+
+
+def test_the_release_still_running_during_a_deploy_can_still_save_articles_and_publications():
+    # The previous release's models know nothing of the workflow's columns: during a rolling
+    # deploy its inserts name only the columns it had, and updates write "version".
+    migrate(AFTER)
+    previous = migrate_state([("articles", "0002_roles")])
+    Article = previous.get_model("articles", "Article")
+    Publication = previous.get_model("articles", "Publication")
+    article = Article.objects.create(
+        title="Old release",
+        slug="old-release",
+        summary="S.",
+        body="Written by the old release.",
+        position=42,
+        next_review_due=datetime.date(2027, 1, 1),
+        author="Team",
+    )
+    Publication.objects.create(article=article, note="Published by the old release.")
+    Article.objects.filter(pk=article.pk).update(version=7)
+
+    from articles.models import Article as CurrentArticle
+
+    saved = CurrentArticle.objects.get(slug="old-release")
+    assert (saved.edit_count, saved.draft_slug, saved.review_state) == (7, "", "")
+    assert saved.publications.get().dose_override_reason == ""
+
+
+def migrate_state(targets):
+    """The models as they were at `targets`, without migrating the database there."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    return executor.loader.project_state(targets).apps

@@ -251,6 +251,21 @@ def test_the_model_refuses_to_publish_flags_nobody_confirmed(moderator, make_sto
     assert story.status == Story.Status.PENDING
 
 
+def test_a_phone_number_typed_as_the_name_shown_with_the_story_needs_confirmation(
+    moderator, moderator_client, make_story
+):
+    from stories.models import FlagsNeedConfirmation
+
+    story = make_story(status=Story.Status.PENDING, display_name="Sam 07700 900123")
+
+    with pytest.raises(FlagsNeedConfirmation):
+        story.approve(by=moderator)
+    page = moderator_client.post(CHANGELIST, action("approve_stories", story))
+    assert "Phone number: <mark>07700 900123</mark> (in the name shown with the story)" in page.text
+    story.refresh_from_db()
+    assert story.status == Story.Status.PENDING
+
+
 def test_redacting_a_published_story_updates_its_cached_public_page(
     moderator_client, client, make_story, django_capture_on_commit_callbacks
 ):
@@ -301,3 +316,17 @@ def test_the_admin_history_forgets_a_withdrawn_storys_words(moderator_client, ma
     story.withdraw()
 
     assert list(LogEntry.objects.values_list("object_repr", flat=True)) == [f"Withdrawn story {story.pk}"]
+
+
+def test_the_story_history_writes_its_dates_as_the_rest_of_the_admin_does_in_site_time(
+    moderator, moderator_client, make_story
+):
+    story = make_story(status=Story.Status.PENDING)
+    story.approve(by=moderator)
+    # A summer moment: site time (Europe/London) is an hour ahead of UTC.
+    Decision.objects.filter(story=story).update(at=datetime.datetime(2026, 7, 1, 23, 30, tzinfo=datetime.UTC))
+
+    page = moderator_client.get(change_url(story)).text
+
+    assert "2 July 2026, 00:30" in page
+    assert "01 Jul 2026" not in page and "1 Jul 2026 23:30" not in page

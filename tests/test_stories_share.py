@@ -134,7 +134,7 @@ def test_too_long_story_is_refused_with_its_text_kept(client, story_form):
 
     response = share(client, story_form(text=text))
 
-    assert_shown_again(response, "id_text", "5,000 characters or fewer. It has 5999.", "Every day was different.")
+    assert_shown_again(response, "id_text", "5,000 characters or fewer. It has 5,999.", "Every day was different.")
 
 
 def test_missing_story_is_refused(client, story_form):
@@ -273,3 +273,14 @@ def test_thank_you_page_has_no_urgent_help_for_an_ordinary_story(client, story_f
 
     assert "Get help urgently" not in response.text
     assert "Samaritans" not in response.text
+
+
+def test_the_error_summary_gives_a_missing_consent_in_its_own_words_without_the_whole_label(client, story_form):
+    data = story_form()
+    del data["consent_publish"]
+
+    response = share(client, data)
+
+    summary = response.text.split('class="error-summary"')[1].split("</div>")[0]
+    assert "Agree to the story guidelines and privacy notice to send your story." in summary
+    assert "I agree to my story being published" not in summary

@@ -14,15 +14,22 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RenameField(
-            model_name='article',
-            old_name='version',
-            new_name='edit_count',
+        # A new name in Python only: the column stays "version", so the release
+        # still running while this one deploys keeps reading and writing it.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.RenameField(model_name='article', old_name='version', new_name='edit_count'),
+                migrations.AlterField(
+                    model_name='article',
+                    name='edit_count',
+                    field=models.PositiveIntegerField(db_column='version', default=0, editable=False),
+                ),
+            ],
         ),
         migrations.AddField(
             model_name='article',
             name='draft_slug',
-            field=models.SlugField(blank=True, help_text='Proposed by an editor; the page moves there when a publisher publishes, and the old address keeps working (it redirects).', max_length=100, verbose_name='new address'),
+            field=models.SlugField(default='', db_default='', blank=True, help_text='Proposed by an editor; the page moves there when a publisher publishes, and the old address keeps working (it redirects).', max_length=100, verbose_name='new address'),
         ),
         migrations.AddField(
             model_name='article',
@@ -32,12 +39,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='article',
             name='review_comment',
-            field=models.TextField(blank=True, editable=False, max_length=2000),
+            field=models.TextField(default='', db_default='', blank=True, editable=False, max_length=2000),
         ),
         migrations.AddField(
             model_name='article',
             name='review_state',
-            field=models.CharField(blank=True, choices=[('', 'Not in review'), ('in_review', 'In review'), ('changes_requested', 'Changes requested')], editable=False, max_length=20),
+            field=models.CharField(default='', db_default='', blank=True, choices=[('', 'Not in review'), ('in_review', 'In review'), ('changes_requested', 'Changes requested')], editable=False, max_length=20),
         ),
         migrations.AddField(
             model_name='article',
@@ -47,7 +54,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='article',
             name='submission_note',
-            field=models.CharField(blank=True, editable=False, max_length=300),
+            field=models.CharField(default='', db_default='', blank=True, editable=False, max_length=300),
         ),
         migrations.AddField(
             model_name='article',
@@ -62,7 +69,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='publication',
             name='dose_override_reason',
-            field=models.CharField(blank=True, max_length=500, verbose_name='why dose numbers were published'),
+            field=models.CharField(default='', db_default='', blank=True, max_length=500, verbose_name='why dose numbers were published'),
         ),
         migrations.AlterField(
             model_name='article',

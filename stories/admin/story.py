@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from imuran_info.formats import site_datetime
 from stories.admin.decisions import DecisionsMixin
 from stories.admin.display import highlight
 from stories.admin.filters import EmailFailedFilter, HasFlagsFilter, OpenReportsFilter, QueueFilter, open_reports_of
@@ -202,13 +203,13 @@ class StoryAdmin(DecisionsMixin, admin.ModelAdmin):
 
     @admin.display(description="agreement")
     def consent_record(self, story):
-        return f"Version {story.consent_version}, {story.consented_at:%d %B %Y %H:%M}" if story.consented_at else ""
+        return f"Version {story.consent_version}, {site_datetime(story.consented_at)}" if story.consented_at else ""
 
     @admin.display(description="e-mail to the author")
     def email_state(self, story):
         if story.email and story.email_failed_at:
             return (
-                f"Not sent: the last try failed on {story.email_failed_at:%d %B %Y at %H:%M}. The address is "
+                f"Not sent: the last try failed on {site_datetime(story.email_failed_at)}. The address is "
                 "kept for another try until the retention period ends."
             )
         if story.email:
@@ -218,8 +219,7 @@ class StoryAdmin(DecisionsMixin, admin.ModelAdmin):
     @admin.display(description="history")
     def decision_log(self, story):
         rows = [
-            (f"{d.at:%d %b %Y %H:%M}", d.get_action_display(), d.by_name or "\u2014", _why(d))
-            for d in story.decisions.all()
+            (site_datetime(d.at), d.get_action_display(), d.by_name or "\u2014", _why(d)) for d in story.decisions.all()
         ]
         if not rows:
             return "No decisions yet."

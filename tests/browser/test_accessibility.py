@@ -90,6 +90,14 @@ PAGES = {
     "contact": address(lambda site: reverse("contact")),
     "contact, errors shown": submit_empty(lambda site: reverse("contact"), "Send my message"),
     "report a problem, confirmation shown": lambda page, site: send_a_problem_report(page),
+    "search results": address(lambda site: reverse("search:results") + "?q=flu+jab"),
+    "search results with urgent help": address(lambda site: reverse("search:results") + "?q=bruising"),
+    "search results, did you mean": address(lambda site: reverse("search:results") + "?q=nausia"),
+    "search results, stories filtered": address(
+        lambda site: reverse("search:results") + "?q=crohn&condition=crohns-disease&side_effect=tiredness"
+    ),
+    "search, nothing found": address(lambda site: reverse("search:results") + "?q=xylophone"),
+    "search, error shown": address(lambda site: reverse("search:results") + "?q=" + "tired+" * 30, status=400),
 }
 # Pages this issue added or changed: each is also walked through with the keyboard alone.
 NEW_AND_CHANGED = [
@@ -103,6 +111,8 @@ NEW_AND_CHANGED = [
     "urgent help",
     "contact",
     "contact, errors shown",
+    "search results",
+    "search results, stories filtered",
 ]
 
 
@@ -248,7 +258,7 @@ def test_patient_shares_a_story_with_the_keyboard_alone(page, transactional_db):
     expect(page.get_by_label("Your story")).to_have_value(STORY)
     consent = page.get_by_role("checkbox", name="I am 16 or over")
     expect(consent).to_have_accessible_description(re.compile("Confirm that you are 16 or over"))
-    tab_to(page, summary.get_by_role("link", name=re.compile("^I am 16 or over")))
+    tab_to(page, summary.get_by_role("link", name=re.compile("^Confirm that you are 16 or over")))
     page.keyboard.press("Enter")
     expect(consent).to_be_focused()
     page.keyboard.press("Space")
