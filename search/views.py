@@ -1,4 +1,3 @@
-import re
 from functools import wraps
 
 from django.shortcuts import render
@@ -14,8 +13,6 @@ from stories.screening import urgent_flags
 from stories.views import filter_fields
 
 PARAMS = ["q", "condition", "side_effect"]
-# Screening reads "cannot breathe"; a search box mostly gets "can't breathe" or "cant breathe".
-CANT = re.compile(r"\bcan'?t\b")
 
 
 def counted(view):
@@ -58,7 +55,7 @@ def search(request):
     )
     context |= {
         "meaning": meaning,
-        "urgent": bool(urgent_flags(CANT.sub("cannot", query))),
+        "urgent": bool(urgent_flags(query)),
         "sections": sections,
         "section_total": section_total,
         "stories": stories[:STORIES_SHOWN],

@@ -34,7 +34,7 @@ def _any(*alternatives):
 # in the words people use for them.
 _URGENT_SIGNS = _any(
     # Hard to breathe.
-    r"(?:could\s*n[o']?t|can\s*n[o']?t|cannot|unable\s+to|struggl\w*\s+to|hard\s+to|hardly|barely)\s+breathe",
+    r"(?:could\s*n[o'’]?t|can\s*not|can['’]?t|unable\s+to|struggl\w*\s+to|hard\s+to|hardly|barely)\s+breathe",
     r"(?:short(?:ness)?\s+of|out\s+of|catch\s+my)\s+breath",
     r"breathless\w*",
     r"(?:difficulty|difficulties|trouble|problems?|struggl\w*)\s+(?:with\s+)?breathing",

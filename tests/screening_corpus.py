@@ -10,6 +10,9 @@ URGENT = [
     # Breathing.
     "I had chest pain and could not breathe.",
     "Last night I couldn't breathe properly and had to sit up.",
+    "I can't breathe when I lie down and my lips look blue.",
+    "Since yesterday I can’t breathe properly, even sitting still.",
+    "I cant breathe after climbing one flight of stairs.",
     "I get short of breath walking up the stairs now.",
     "I have been breathless for two days.",
     "There is a wheeze when I breathe out that is new.",

@@ -148,3 +148,8 @@ def test_the_moderator_sees_the_same_urgent_flags_the_author_was_shown(moderator
     page = moderator_client.get(reverse("admin:stories_story_change", args=[story.pk])).text
 
     assert '<mark title="Urgent symptom">lips started to swell</mark>' in page
+
+
+@pytest.mark.parametrize("words", ["I can't breathe", "I can’t breathe", "I cant breathe", "I cannot breathe"])
+def test_trouble_breathing_is_urgent_however_cannot_is_spelled(words):
+    assert [flag["kind"] for flag in urgent_flags(f"{words} when I lie down.")] == ["urgent_symptom"]
