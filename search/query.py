@@ -231,6 +231,40 @@ def _python_stories(meaning, stories):
     return stories.order_by("-submitted_at", "-id")
 
 
+@remember_until_changed(Scope.ARTICLES)
+def published_themes():
+    """[(title, summary, address, stems of its title, summary and keywords)]: a few dozen at most.
+
+    Theme changes move the articles generation, so a warm process searches themes with no query.
+    """
+    from insights.models import Theme
+
+    return [
+        (
+            theme.title,
+            theme.summary,
+            theme.get_absolute_url(),
+            set(stems(f"{theme.title} {theme.summary} {theme.keywords}")),
+        )
+        for theme in Theme.objects.published().only("title", "slug", "summary", "keywords").order_by("title")
+    ]
+
+
+def find_themes(meaning):
+    """The published themes that name every word the patient asked about (or one of its alternatives)."""
+    if not meaning:
+        return []
+    return [
+        {"title": title, "summary": summary, "url": url}
+        for title, summary, url, theme_stems in published_themes()
+        if all(
+            any(set(alternative) <= theme_stems for alternative in group.alternative_stems)
+            for group in meaning.groups
+            if group.alternative_stems
+        )
+    ]
+
+
 def find_sections(meaning):
     """([up to SECTIONS_SHOWN best sections, each with .rank and .snippet], how many matched)."""
     if not meaning:

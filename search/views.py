@@ -5,7 +5,7 @@ from django.shortcuts import render
 from page_cache.generations import Scope
 from page_cache.pages import public_page
 from search import report
-from search.query import STORIES_SHOWN, find_sections, find_stories, understand
+from search.query import STORIES_SHOWN, find_sections, find_stories, find_themes, understand
 from search.text import MAX_QUERY_LENGTH, normalise
 from stories.forms import StoryFilterForm
 from stories.models import Story
@@ -57,6 +57,7 @@ def search(request):
         "meaning": meaning,
         "urgent": bool(urgent_flags(query)),
         "sections": sections,
+        "themes": find_themes(meaning),
         "section_total": section_total,
         "stories": stories[:STORIES_SHOWN],
         "more_stories": len(stories) > STORIES_SHOWN,

@@ -345,3 +345,38 @@ def test_editors_see_the_searches_that_found_nothing_in_the_admin(client, loaded
     page = admin_client.get(reverse("admin:search_weeklysearch_changelist"), {"results": "none"}).content.decode()
     assert "xylophone" in page
     assert "flu jab" not in page
+
+
+# --- Theme pages (issue 16: they appear in search) ----------------------------------------------
+
+
+def test_a_published_theme_is_found_by_its_words_and_a_draft_never(client, loaded):
+    from insights.models import Theme
+
+    common = {"intro": "## Why\n\nBecause.", "keywords": "blood count"}
+    Theme.objects.create(
+        title="Blood tests", slug="blood-tests", summary="Why you need them.", status=Theme.Status.PUBLISHED, **common
+    )
+    Theme.objects.create(title="Blood test results", slug="draft", summary="Not yet.", **common)
+
+    page = search(client, "blood tests")
+
+    assert '<a href="/themes/blood-tests/">Blood tests</a>' in page
+    assert "/themes/draft/" not in page
+    assert "Themes: articles and stories on one subject" not in search(client, "sun cream")
+
+
+def test_a_theme_costs_a_warm_results_page_no_query(client, loaded, django_assert_max_num_queries):
+    from insights.models import Theme
+
+    Theme.objects.create(
+        title="Skin and sun",
+        slug="skin-and-sun",
+        summary="Protecting your skin.",
+        intro="Text.",
+        status=Theme.Status.PUBLISHED,
+    )
+    search(client, "sun cream")
+    with django_assert_max_num_queries(3):
+        page = search(client, "sun")
+    assert "/themes/skin-and-sun/" in page
