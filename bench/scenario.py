@@ -186,6 +186,7 @@ def share_form_post(reader):
         "role": "patient",
         "condition": "crohns-disease",
         "time_on_imuran": "1-5-years",
+        "time_to_help": "1-3-months",
         "side_effects": list(SideEffect.objects.filter(slug__in=["nausea", "tiredness"]).values_list("pk", flat=True)),
         "helped_rating": "4",
         "overall_rating": "4",

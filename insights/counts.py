@@ -17,7 +17,7 @@ from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 
 RATINGS = ("helped_rating", "ease_rating", "overall_rating")
-ANSWERS = ("time_on_imuran", *RATINGS)
+ANSWERS = ("time_on_imuran", "time_to_help", *RATINGS)
 STORIES, SIDE_EFFECT = "stories", "side_effect"
 
 
@@ -99,7 +99,9 @@ def recount(Story=None, Count_=None):
     fresh = Counter()
     for condition, n in approved.values_list("condition").annotate(n=Count("id")):
         fresh[(condition, STORIES, "")] += n
-    for name in ANSWERS:
+    # A migration's historical Story may predate a later answer (insights/0003 runs before stories/0006).
+    fields = {field.name for field in Story._meta.get_fields()}
+    for name in (name for name in ANSWERS if name in fields):
         given = approved.exclude(**{name: None} if name in RATINGS else {name: ""})
         for condition, value, n in given.values_list("condition", name).annotate(n=Count("id")):
             fresh[(condition, name, str(value))] += n

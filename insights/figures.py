@@ -23,6 +23,11 @@ RATINGS = {
     "ease_rating": ("How easy was it to live with?", "How easy people found Imuran to live with"),
     "overall_rating": ("Overall rating", "How people rated Imuran overall"),
 }
+# The answers that are not ratings, with their charts' titles.
+DISTRIBUTIONS = {
+    "time_on_imuran": "How long people had been taking Imuran",
+    "time_to_help": "How long people said Imuran took to help",
+}
 RATING_LABELS = {1: "1 (not at all, or very poor)", 2: "2", 3: "3", 4: "4", 5: "5 (very much, or very good)"}
 SMALL = "fewer than 10"
 PROTECTED = "not shown, so that a smaller group cannot be worked out"
@@ -140,9 +145,10 @@ def counted():
         table = Table(groups, ["yes", "no"], cells, dict(stories))
         specs.append({"kind": "side-effect", "tag": tag, "table": table, "hidden": suppress(table, published)})
 
-    time_labels = dict(Story.TimeOnImuran.choices)
+    time_labels, help_labels = dict(Story.TimeOnImuran.choices), dict(Story.TimeToHelp.choices)
     for name, buckets, labels in [
         ("time_on_imuran", list(time_labels), time_labels),
+        ("time_to_help", list(help_labels), help_labels),
         *((rating, list(RATING_LABELS), RATING_LABELS) for rating in RATINGS),
     ]:
         totals = defaultdict(int)
@@ -163,10 +169,8 @@ def _bar(table, condition, bucket, hidden, label, denominator, **extra):
 def _chart(figures, spec, condition):
     published = figures["published"]
     table, hidden = spec["table"], spec["hidden"]
-    if spec["kind"] == "time_on_imuran":
-        slug, title = "time-on-imuran", "How long people had been taking Imuran"
-    else:
-        slug, title = spec["kind"].replace("_", "-"), RATINGS[spec["kind"]][1]
+    slug = spec["kind"].replace("_", "-")
+    title = DISTRIBUTIONS[spec["kind"]] if spec["kind"] in DISTRIBUTIONS else RATINGS[spec["kind"]][1]
     total = table.total(condition)
     chart = Chart(slug, title, total, shown=chart_shown(table, condition, published))
     if chart.shown:

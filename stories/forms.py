@@ -110,6 +110,7 @@ class StoryForm(PlainMessagesMixin, AccessibleErrorsMixin, HoneypotMixin, forms.
             "age_band",
             "condition",
             "time_on_imuran",
+            "time_to_help",
             "side_effects",
             "helped_rating",
             "ease_rating",
@@ -123,10 +124,12 @@ class StoryForm(PlainMessagesMixin, AccessibleErrorsMixin, HoneypotMixin, forms.
             "age_band": "Age of the person who takes Imuran",
             "condition": "What is Imuran treating?",
             "time_on_imuran": "How long has Imuran been taken?",
+            "time_to_help": "If Imuran helped, how long did it take to notice?",
             "email": "Your e-mail address",
         }
         help_texts = {
             "title": "For example: \u201cMy first year with Crohn\u2019s\u201d.",
+            "time_to_help": "From starting Imuran to feeling a difference.",
             "display_name": "A first name or a made-up name. Leave it empty to appear as \u201cAnonymous\u201d.",
             "email": "Only to tell you whether your story is published. Never shown, never shared, "
             "deleted once we have told you.",
@@ -146,7 +149,7 @@ class StoryForm(PlainMessagesMixin, AccessibleErrorsMixin, HoneypotMixin, forms.
         self.fields["display_name"].initial = ""
         self.fields["display_name"].required = False
         self.fields["role"].choices = Story.Role.choices
-        for name in ["age_band", "condition", "time_on_imuran"]:
+        for name in ["age_band", "condition", "time_on_imuran", "time_to_help"]:
             self.fields[name].choices = [("", "Prefer not to say"), *Story._meta.get_field(name).choices]
         # The boxes come from this process's copy of the tags, so the form can be shown
         # again, with everything the person typed, even while the database is out of reach.

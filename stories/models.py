@@ -113,6 +113,14 @@ class Story(StoryWorkflow, models.Model):
         UNDER_5_YEARS = "1-5-years", "1 to 5 years"
         OVER_5_YEARS = "over-5-years", "More than 5 years"
 
+    class TimeToHelp(models.TextChoices):
+        WITHIN_A_MONTH = "within-1-month", "Within a month"
+        UNDER_3_MONTHS = "1-3-months", "1 to 3 months"
+        UNDER_6_MONTHS = "3-6-months", "3 to 6 months"
+        OVER_6_MONTHS = "over-6-months", "More than 6 months"
+        NOT_YET = "not-yet", "It has not helped (yet)"
+        NOT_SURE = "not-sure", "Not sure"
+
     class AgeBand(models.TextChoices):
         # The age of the person who takes Imuran: a carer may write about a child.
         UNDER_16 = "under-16", "Under 16"
@@ -147,6 +155,10 @@ class Story(StoryWorkflow, models.Model):
     role = models.CharField(max_length=10, choices=Role.choices, blank=True)
     condition = models.CharField(max_length=30, choices=Condition.choices, blank=True)
     time_on_imuran = models.CharField(max_length=20, choices=TimeOnImuran.choices, blank=True)
+    # db_default too: the release still running during a deploy inserts stories without this column.
+    time_to_help = models.CharField(
+        "how long it took to help", max_length=20, choices=TimeToHelp.choices, blank=True, default="", db_default=""
+    )
     age_band = models.CharField(max_length=10, choices=AgeBand.choices, blank=True)
     side_effects = models.ManyToManyField(SideEffect, blank=True, related_name="stories")
     helped_rating = models.PositiveSmallIntegerField("did it help?", choices=RATING_CHOICES, null=True, blank=True)

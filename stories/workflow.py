@@ -145,7 +145,8 @@ class StoryWorkflow:
             insight_counts.left(self)  # before its answers are erased below
         self.status = self.Status.WITHDRAWN
         self.title = self.text = self.original_text = self.email = self.client_hash = ""
-        self.display_name = self.role = self.condition = self.time_on_imuran = self.age_band = ""
+        self.display_name = self.role = self.condition = self.age_band = ""
+        self.time_on_imuran = self.time_to_help = ""
         self.helped_rating = self.ease_rating = self.overall_rating = self.email_failed_at = None
         self.flags = []
         self.moderator_note = ""

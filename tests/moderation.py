@@ -33,6 +33,7 @@ def change_form(story, **changes):
         "age_band": story.age_band,
         "condition": story.condition,
         "time_on_imuran": story.time_on_imuran,
+        "time_to_help": story.time_to_help,
         "side_effects": list(story.side_effects.values_list("pk", flat=True)),
         "helped_rating": story.helped_rating or "",
         "ease_rating": story.ease_rating or "",

@@ -18,20 +18,34 @@ URL = reverse("insights:insights")
 @pytest.fixture
 def seeded(make_story):
     """A known set: 40 Crohn's, 35 ulcerative colitis, 9 lupus stories, plus some that must never count."""
-
-    def many(count, **fields):
-        return [make_story(**fields) for _ in range(count)]
-
-    crohns = Story.Condition.CROHNS_DISEASE
-    many(12, condition=crohns, side_effects=["nausea"], time_on_imuran="1-5-years", helped_rating=4)
-    many(5, condition=crohns, side_effects=["hair-thinning"], time_on_imuran="1-5-years", helped_rating=5)
-    many(23, condition=crohns, side_effects=["tiredness"], time_on_imuran="under-3-months", helped_rating=5)
-    colitis = Story.Condition.ULCERATIVE_COLITIS
-    many(20, condition=colitis, side_effects=["nausea", "tiredness"], time_on_imuran="over-5-years", helped_rating=3)
-    many(15, condition=colitis, side_effects=["tiredness"], time_on_imuran="over-5-years", helped_rating=2)
-    many(9, condition=Story.Condition.LUPUS, side_effects=["nausea"], time_on_imuran="3-12-months", helped_rating=1)
+    crohns, colitis, lupus = Story.Condition.CROHNS_DISEASE, Story.Condition.ULCERATIVE_COLITIS, Story.Condition.LUPUS
+    # (stories, condition, side effects, time on Imuran, how long it took to help, "did it help?")
+    groups = [
+        (12, crohns, ["nausea"], "1-5-years", "1-3-months", 4),
+        (5, crohns, ["hair-thinning"], "1-5-years", "not-yet", 5),
+        (23, crohns, ["tiredness"], "under-3-months", "3-6-months", 5),
+        (20, colitis, ["nausea", "tiredness"], "over-5-years", "1-3-months", 3),
+        (15, colitis, ["tiredness"], "over-5-years", "", 2),
+        (9, lupus, ["nausea"], "3-12-months", "1-3-months", 1),
+    ]
+    for count, condition, side_effects, on_imuran, to_help, helped in groups:
+        for _ in range(count):
+            make_story(
+                condition=condition,
+                side_effects=side_effects,
+                time_on_imuran=on_imuran,
+                time_to_help=to_help,
+                helped_rating=helped,
+            )
     for status in (Story.Status.PENDING, Story.Status.REJECTED, Story.Status.WITHDRAWN):
-        many(10, condition=crohns, side_effects=["hair-thinning"], status=status, helped_rating=1)
+        for _ in range(10):
+            make_story(
+                condition=crohns,
+                side_effects=["hair-thinning"],
+                status=status,
+                time_to_help="within-1-month",
+                helped_rating=1,
+            )
 
 
 def table_rows(html, caption):
@@ -78,15 +92,48 @@ def test_rating_distribution_for_a_condition_matches_the_stories(client, seeded)
     assert rows["5 (very much, or very good)"][0] == "Fewer than 10"
 
 
+HELP_CHART = "How long people said Imuran took to help"
+
+
+def test_how_long_it_took_to_help_counts_the_answers_of_approved_stories_only(client, seeded):
+    html = page(client)
+    rows = table_rows(html, HELP_CHART)
+
+    # 69 approved stories answered (the 15 colitis stories left it empty): 12 + 20 + 9 said 1 to 3 months.
+    assert "Based on 69 stories that answered this question" in html
+    assert rows["1 to 3 months"] == ["41", "59%"]
+    assert rows["3 to 6 months"] == ["23", "33%"]
+    # The 30 pending, rejected and withdrawn stories all said "within a month": none counts.
+    assert rows["Within a month"] == ["Fewer than 10"]
+
+
+def test_how_long_it_took_to_help_hides_a_small_answer_and_has_a_summary(client, seeded):
+    html = page(client, condition="crohns-disease")
+    rows = table_rows(html, HELP_CHART)
+
+    assert rows["It has not helped (yet)"] == ["Fewer than 10"]  # 5 stories
+    assert rows["3 to 6 months"] == ["23", "58%"]
+    assert "the most common answer was \u201c3 to 6 months\u201d: 23 (58%)." in html
+
+
+def test_how_long_it_took_to_help_needs_thirty_answers_for_a_chart(client, seeded):
+    # 35 colitis stories, but only 20 answered this question.
+    html = page(client, condition="ulcerative-colitis")
+
+    assert f"{HELP_CHART}: the numbers" not in html
+    chart = html[html.index(f'id="time-to-help-title">{HELP_CHART}') :]
+    assert chart.index("Fewer than 30 stories answered this question") < chart.index("</figure>")
+
+
 def test_every_chart_carries_the_plain_label_its_story_count_and_the_date(client, seeded):
     html = page(client, condition="crohns-disease")
 
     charts = html.count('<figure class="insight-chart"')
-    assert charts == 5
+    assert charts == 6
     assert html.count("What people who shared their story told us \u2014 not how likely this is for you.") == charts
     assert "Based on 40 stories, counted on" in html
     # Nobody in the set gave the ease or overall ratings: those two say so instead of drawing.
-    assert html.count("Based on ") == html.count("<svg") == html.count("<table>") == 3
+    assert html.count("Based on ") == html.count("<svg") == html.count("<table>") == 4
     assert html.count("Fewer than 30 stories answered this question") == 2
 
 

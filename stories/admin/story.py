@@ -89,6 +89,7 @@ class StoryAdmin(DecisionsMixin, admin.ModelAdmin):
                     "age_band",
                     "condition",
                     "time_on_imuran",
+                    "time_to_help",
                     "side_effects",
                     ("helped_rating", "ease_rating", "overall_rating"),
                 ]

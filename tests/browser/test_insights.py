@@ -28,6 +28,7 @@ def stories(articles, make_story):
                 title=f"Crohn's story {n}",
                 side_effects=["nausea", "hair-thinning"] if n < 4 else ["tiredness"] if n < 30 else ["nausea"],
                 time_on_imuran=["under-3-months", "3-12-months", "1-5-years"][n % 3],
+                time_to_help=["1-3-months", "3-6-months", "not-yet"][n % 3],
                 helped_rating=4 if n < 20 else 5 if n < 35 else 3,
                 ease_rating=2 if n < 25 else 4,
                 overall_rating=3 + n % 3,
@@ -80,8 +81,8 @@ def test_charts_are_drawn_visible_and_not_empty_at_both_widths(page, stories, wi
     page.goto(reverse("insights:insights"))
 
     charts = page.locator("svg.chart")
-    expect(charts).to_have_count(5)
-    for index in range(5):
+    expect(charts).to_have_count(6)
+    for index in range(6):
         chart = charts.nth(index)
         chart.scroll_into_view_if_needed()
         expect(chart).to_be_visible()

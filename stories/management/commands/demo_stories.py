@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from stories.models import SideEffect, Story
 
-# (title, display name, role, condition, time on Imuran, side-effect slugs, text).
+# (title, display name, role, condition, time on Imuran, how long it took to help, side-effect slugs, text).
 # Some break the guidelines on purpose, so the screening flags have something to show.
 SAMPLES = [
     (
@@ -14,6 +14,7 @@ SAMPLES = [
         Story.Role.PATIENT,
         Story.Condition.CROHNS_DISEASE,
         Story.TimeOnImuran.UNDER_5_YEARS,
+        Story.TimeToHelp.UNDER_6_MONTHS,
         ["nausea", "tiredness"],
         "I was told it could take three months to work, and it really did. For the first few weeks I felt sick "
         "most mornings. Taking it after food in the evening helped a lot.\n\nMy blood tests were weekly at first, "
@@ -26,6 +27,7 @@ SAMPLES = [
         Story.Role.PATIENT,
         Story.Condition.RHEUMATOID_ARTHRITIS,
         Story.TimeOnImuran.UNDER_3_MONTHS,
+        Story.TimeToHelp.NOT_YET,
         ["nausea", "liver-problems"],
         "My liver tests went up after six weeks, so my rheumatologist stopped it and we tried something else. "
         "I was disappointed, but I am glad the blood tests caught it early. If you are starting, go to every "
@@ -37,6 +39,7 @@ SAMPLES = [
         Story.Role.CARER,
         Story.Condition.ULCERATIVE_COLITIS,
         Story.TimeOnImuran.UNDER_1_YEAR,
+        Story.TimeToHelp.NOT_SURE,
         ["infections"],
         "My son started azathioprine at 14. He caught every cold going that first winter, so now we are careful "
         "about hand washing and he has his flu jab every autumn. The best part is that he is back playing "
@@ -48,6 +51,7 @@ SAMPLES = [
         Story.Role.PATIENT,
         Story.Condition.LUPUS,
         Story.TimeOnImuran.OVER_5_YEARS,
+        "",
         ["hair-thinning", "skin-or-sun-sensitivity"],
         "I take 150 mg every day, which is two tablets a day, and I think everyone should start on that. My hair "
         "thinned a little in the first year. I wear a hat and high-factor sun cream all year round now.",
@@ -58,6 +62,7 @@ SAMPLES = [
         Story.Role.PATIENT,
         Story.Condition.AUTOIMMUNE_HEPATITIS,
         Story.TimeOnImuran.UNDER_1_YEAR,
+        "",
         ["tiredness"],
         "This week I have had a fever and a sore throat, and I noticed some bruising on my legs that I cannot "
         "explain. I am not sure if it is the medicine. Otherwise it has been going well and my liver numbers "
@@ -69,6 +74,7 @@ SAMPLES = [
         Story.Role.PATIENT,
         Story.Condition.ORGAN_TRANSPLANT,
         Story.TimeOnImuran.OVER_5_YEARS,
+        "",
         ["none"],
         "I have taken azathioprine since my kidney transplant. I hardly notice it now. I see the dermatologist "
         "once a year to check my skin, and I never skip my blood tests. More at www.example.com/my-blog, where "
@@ -86,7 +92,7 @@ class Command(BaseCommand):
             raise CommandError("demo_stories only runs in development, with DJANGO_DEBUG=true.")
         effects = {effect.slug: effect for effect in SideEffect.objects.all()}
         created = 0
-        for title, name, role, condition, time_on_imuran, slugs, text in SAMPLES:
+        for title, name, role, condition, time_on_imuran, time_to_help, slugs, text in SAMPLES:
             if Story.objects.filter(original_text=text).exists():
                 continue
             story = Story(
@@ -96,6 +102,7 @@ class Command(BaseCommand):
                 role=role,
                 condition=condition,
                 time_on_imuran=time_on_imuran,
+                time_to_help=time_to_help,
             )
             # Through the share form's own step: screened, counted in the queue, like a real story.
             story.submit(client="demo")
