@@ -9,6 +9,7 @@ the story contains marked as suggestions.
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils.html import format_html
 
 from articles.dose_check import dose_numbers
@@ -106,6 +107,16 @@ class ThemeAdmin(admin.ModelAdmin):
         if theme.status == Theme.Status.PUBLISHED and not self.has_publish_permission(request):
             raise PermissionDenied
         super().save_model(request, theme, form, change)
+
+    def view_on_site(self, theme):
+        # A draft has no public page yet: its change form offers the preview instead.
+        return theme.get_absolute_url() if theme.status == Theme.Status.PUBLISHED else None
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            # The saved theme in the public page, with a banner (insights.views.theme_preview).
+            context["preview_url"] = reverse("insights:theme_preview", args=[obj.slug])
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -1,4 +1,6 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
 
 from articles.models import Article
 from insights import figures
@@ -42,16 +44,42 @@ def theme_list(request):
     return render(request, "insights/theme_list.html", {"themes": themes})
 
 
+def can_preview_themes(user):
+    return user.is_active and user.is_staff and user.has_perm("insights.view_theme")
+
+
 # A theme shows article sections and stories: a publish or a story decision retires it.
 @public_page(scopes=[Scope.ARTICLES, Scope.STORIES])
 def theme_detail(request, slug):
-    theme = get_object_or_404(Theme.objects.published(), slug=slug)
+    try:
+        theme = Theme.objects.published().get(slug=slug)
+    except Theme.DoesNotExist:
+        if not can_preview_themes(request.user):
+            raise Http404("No such theme.") from None
+        # Staff following a link to a theme that is not live yet see its draft (never stored:
+        # public_page keeps no staff page).
+        return theme_preview(request, slug)
+    return _render_theme(request, theme, preview=False)
+
+
+@never_cache
+def theme_preview(request, slug):
+    """The saved theme exactly as readers would see it, with a banner, for staff only."""
+    if not can_preview_themes(request.user):
+        raise Http404("No such theme.")
+    response = _render_theme(request, get_object_or_404(Theme, slug=slug), preview=True)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _render_theme(request, theme, *, preview):
     stories = theme.stories.approved().public_fields().newest_first()[:THEME_STORIES]
     return render(
         request,
         "insights/theme_detail.html",
         {
             "theme": theme,
+            "preview": preview,
             "sections": theme_sections(theme),
             "cards": story_cards(stories, side_effects=side_effects_of(stories)),
             "story_total": theme.stories.approved().count(),
