@@ -120,16 +120,17 @@ class ThemeAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # Inside the admin's transaction: the theme pages and their list change with it.
-        changed(Scope.ARTICLES)
+        # Inside the admin's transaction: the theme pages and their list change with it (articles:
+        # they show its sections, and search lists themes), and the story pages that name it.
+        changed(Scope.ARTICLES, Scope.THEMES)
 
     def delete_model(self, request, theme):
         super().delete_model(request, theme)
-        changed(Scope.ARTICLES)
+        changed(Scope.ARTICLES, Scope.THEMES)
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        changed(Scope.ARTICLES)
+        changed(Scope.ARTICLES, Scope.THEMES)
 
 
 class ThemeChoices(forms.ModelMultipleChoiceField):

@@ -1,11 +1,13 @@
 import re
 
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
 from articles.markup import render
 from insights.counts import InsightCount  # noqa: F401 (a model of this app, kept beside its steps)
+from page_cache.generations import Scope, remember_until_changed
 
 
 class ThemeQuerySet(models.QuerySet):
@@ -69,6 +71,36 @@ class Theme(models.Model):
         """The keywords found in the text, as whole words, whatever their case."""
         folded = text.casefold()
         return [word for word in self.keyword_list() if re.search(rf"\b{re.escape(word.casefold())}", folded)]
+
+
+@remember_until_changed(Scope.THEMES)
+def published_themes():
+    """(id, slug, title) of every published theme, in order: a few dozen at most.
+
+    Every theme change in the admin moves the themes generation (insights/admin.py).
+    """
+    return tuple(Theme.objects.published().values_list("pk", "slug", "title"))
+
+
+def mark_themes(stories, themes):
+    """The stories, each marked with which of `themes` (published_themes()) it is tagged with.
+
+    One EXISTS per theme inside the stories' own query, each a probe of the link table's
+    (theme, story) index: a story page names its themes without a query of its own.
+    """
+    links = Theme.stories.through.objects
+    return stories.annotate(
+        **{f"in_theme_{pk}": Exists(links.filter(theme_id=pk, story_id=OuterRef("pk"))) for pk, _, _ in themes}
+    )
+
+
+def themes_of(story, themes):
+    """The themes a story from mark_themes() is tagged with, as links for its page."""
+    return [
+        {"title": title, "url": reverse("insights:theme", args=[slug])}
+        for pk, slug, title in themes
+        if getattr(story, f"in_theme_{pk}", False)
+    ]
 
 
 class ThemeSection(models.Model):

@@ -12,6 +12,7 @@ class Generation(models.Model):
     class Scope(models.TextChoices):
         ARTICLES = "articles", "Articles, their reading order and the pages that list them"
         STORIES = "stories", "Approved stories and the pages that list them"
+        THEMES = "themes", "Published themes, named on the story pages"
 
     scope = models.CharField(primary_key=True, max_length=20, choices=Scope.choices)
     number = models.BigIntegerField(default=0)

@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from imuran_info.middleware import RETRY_AFTER_SECONDS
+from insights.models import mark_themes, published_themes, themes_of
 from page_cache.generations import Scope, remember_until_changed
 from page_cache.pages import public_page
 from stories import throttle
@@ -65,12 +66,19 @@ def _story_list_page(request, context, status=200):
     return response
 
 
-@public_page(scopes=[Scope.STORIES])
+# The page names the story's published themes: a theme change in the admin retires it, as
+# tagging a live story does (that moves the stories generation). An article publish does not.
+@public_page(scopes=[Scope.STORIES, Scope.THEMES])
 def story_detail(request, pk):
+    themes = published_themes()
     # Anything not approved answers exactly like a page that never existed.
-    story = get_object_or_404(Story.objects.approved().public_fields(), pk=pk)
+    story = get_object_or_404(mark_themes(Story.objects.approved().public_fields(), themes), pk=pk)
     side_effects = side_effects_of([story]).get(story.pk, [])
-    return render(request, "stories/story_detail.html", {"story": story, "side_effects": side_effects})
+    return render(
+        request,
+        "stories/story_detail.html",
+        {"story": story, "side_effects": side_effects, "themes": themes_of(story, themes)},
+    )
 
 
 def _too_many(request, template, context):

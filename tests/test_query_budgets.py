@@ -19,7 +19,9 @@ BUDGETS = {
     "article": 4,
     "stories list": 5,
     "filtered stories list": 5,
-    "story": 4,
+    # The generations, the story (with its themes), the side-effect tags and its side effects, and
+    # the published themes: the tags and the themes are remembered by the process until they change.
+    "story": 5,
 }
 
 
