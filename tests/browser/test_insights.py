@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from insights.models import Theme
 from stories.models import Story
+from tests.browser.conftest import log_in_to_admin
 from tests.browser.test_accessibility import assert_no_wcag_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -55,6 +56,7 @@ PAGES = {
     "insights for a condition": lambda: reverse("insights:insights") + "?condition=crohns-disease",
     "themes": lambda: reverse("insights:themes"),
     "theme": lambda: reverse("insights:theme", args=["blood-tests"]),
+    "story with its themes": lambda: Story.objects.get(title="Crohn's story 0").get_absolute_url(),
 }
 
 
@@ -106,3 +108,21 @@ def test_condition_chosen_on_the_insights_page_shows_its_figures(page, stories):
     expect(page.get_by_role("heading", name="Figures for Crohn's disease")).to_be_visible()
     expect(page.get_by_text("Based on 45 stories").first).to_be_visible()
     assert Story.objects.approved().count() == 45
+
+
+@pytest.mark.parametrize("width", [DESKTOP, SMALL_PHONE])
+def test_editor_previews_a_draft_theme_from_its_change_form(page, theme, staff_user, width):
+    Theme.objects.filter(pk=theme.pk).update(status=Theme.Status.DRAFT)
+    log_in_to_admin(page, staff_user("editor", "Editors"))
+    page.goto(reverse("admin:insights_theme_change", args=[theme.pk]))
+
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name="Preview draft (opens in a new tab)").click()
+    preview = opened.value
+    preview.set_viewport_size({"width": width, "height": 800})
+    preview.wait_for_load_state()
+
+    expect(preview.get_by_role("status")).to_contain_text("This theme is a draft.")
+    expect(preview.get_by_role("heading", level=1)).to_have_text("Blood tests")
+    assert preview.evaluate("document.documentElement.scrollWidth") <= width
+    assert_no_wcag_violations(preview)
