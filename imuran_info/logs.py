@@ -134,13 +134,19 @@ def axes_client(username, ip_address, user_agent, path_info, request):
     return f"{{username: {username!r}}}"
 
 
+def start_request(request):
+    """The request's id, kept for every log line written while answering it."""
+    incoming = request.headers.get("X-Request-ID", "")
+    current = incoming if INCOMING_REQUEST_ID.fullmatch(incoming) else str(uuid.uuid4())
+    request_id.set(current)
+    return current
+
+
 def request_id_middleware(get_response):
     """Gives every request an id, for each log line about it and for the X-Request-ID header."""
 
     def middleware(request):
-        incoming = request.headers.get("X-Request-ID", "")
-        current = incoming if INCOMING_REQUEST_ID.fullmatch(incoming) else str(uuid.uuid4())
-        request_id.set(current)
+        current = start_request(request)
         response = get_response(request)
         response["X-Request-ID"] = current
         return response

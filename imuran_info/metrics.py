@@ -1,7 +1,9 @@
 """Prometheus metrics at /metrics, for allowed addresses and staff only.
 
-Requests by view (count, latency, status) come from django-prometheus's middleware. This module
-adds what only the site knows: page-cache hits and misses, failed mails (counted where they
+Requests by view (count, latency, status) come from django-prometheus's middleware, except the
+pages this process serves from its page store before any middleware runs (page_cache/pages.py):
+those are counted once each, as page-cache hits, since 14 metric writes would cost more than the
+answer itself. This module adds what only the site knows: page-cache hits and misses, failed mails (counted where they
 happen, through the functions below), and the moderation queue (read from the database at
 each scrape, so every process reports the same).
 

@@ -85,6 +85,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a public page this process keeps is served before anything else runs, with the
+    # headers the whole stack gave it (page_cache/pages.py). Everything below runs on a miss.
+    "page_cache.pages.page_store_middleware",
     # First and (nearly) last: counts and times every request, by view (/metrics).
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # Before anything can answer, so every response and log line carries the request id.

@@ -1,11 +1,16 @@
 """Whole public pages, kept by each process and served to anonymous readers.
 
-A page is stored with the generations of the scopes it shows (page_cache/generations.py)
-and served only while they are current. Nothing here talks to Redis: a cache outage
-cannot touch a page, and an invalidation cannot be lost on the way.
+Two parts, as in Django's own cache middleware:
 
-Only the query parameters a page reads make a distinct page; any other address
-is redirected to the canonical one, so nobody can fill memory with copies.
+- `public_page` marks a view's answer as a public page: the scopes it shows (a change to any
+  of them retires it, page_cache/generations.py) and the query parameters it reads. Any other
+  address is redirected to the canonical one, so nobody can fill memory with copies.
+- `page_store_middleware`, the first middleware, keeps such an answer as the whole stack
+  finished it (security headers included) and serves it again to anonymous readers before
+  any other middleware runs: a stored page costs about what a bare Django view costs.
+
+Nothing here talks to Redis: a cache outage cannot touch a page, and an invalidation cannot
+be lost on the way.
 """
 
 import gzip
@@ -14,34 +19,72 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.encoding import escape_uri_path
 from django.utils.http import http_date
 
-from imuran_info import metrics
+from imuran_info import logs, metrics
 from page_cache.generations import known
 
 PAGE_SECONDS = 60 * 60
 # Pages each process keeps; at about 30 KB a page (and its gzip copy) that is ~15 MB.
 LOCAL_PAGES = 500
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+# Headers that belong to one answer, not to the page: set afresh each time it is served.
+PER_ANSWER_HEADERS = {
+    "cache-control",
+    "content-encoding",
+    "content-length",
+    "date",
+    "etag",
+    "expires",
+    "last-modified",
+    "vary",
+    "x-accel-expires",
+    "x-page-cache",
+    "x-request-id",
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What `public_page` tells the page store about a view's answer."""
+
+    key: tuple
+    scopes: tuple
+    stamp: tuple
+    on_hit: Callable | None
 
 
 @dataclass(frozen=True)
 class Page:
+    key: tuple
+    scopes: tuple
     stamp: tuple
     expires_at: float
     content: bytes
     gzipped: bytes
-    content_type: str
+    # (name, value) pairs the whole middleware stack gave the first answer: type, security policy...
+    headers: tuple
     etag: str
     rendered_at: float
+    on_hit: Callable | None = None
+
+    def is_current(self, generations):
+        return self.stamp == stamp(generations, self.scopes) and self.expires_at > time.time()
+
+
+def stamp(generations, scopes):
+    return tuple(generations.get(scope, 0) for scope in scopes)
 
 
 class ProcessPages:
@@ -55,21 +98,30 @@ class ProcessPages:
         with self._lock:
             self._pages.clear()
 
-    def get(self, key, stamp):
+    def get(self, key, generations):
+        """The page kept under `key`, if what it shows is still current.
+
+        `generations()` gives the current ones; it is asked only when a page is kept
+        under `key`, so an address with no page (a health check) never reads them.
+        """
         with self._lock:
             page = self._pages.get(key)
-            if page is None:
-                return None
-            if page.stamp != stamp or page.expires_at <= time.time():
+        if page is None:
+            return None
+        current = page.is_current(generations())
+        with self._lock:
+            if self._pages.get(key) is not page:
+                return None  # replaced or dropped meanwhile by another thread
+            if not current:
                 del self._pages[key]
                 return None
             self._pages.move_to_end(key)
             return page
 
-    def keep(self, key, page):
+    def keep(self, page):
         with self._lock:
-            self._pages[key] = page
-            self._pages.move_to_end(key)
+            self._pages[page.key] = page
+            self._pages.move_to_end(page.key)
             while len(self._pages) > LOCAL_PAGES:
                 self._pages.popitem(last=False)
 
@@ -100,19 +152,19 @@ def is_anonymous_reader(request):
     )
 
 
-def public_page(*, scopes, params=()):
-    """Serve the view's page from this process's copy to anonymous readers.
+def public_page(*, scopes, params=(), on_hit=None):
+    """Let the page store keep the view's page and serve it to anonymous readers.
 
     `scopes`: the parts of the site the page shows; a change to any of them
-    retires the page. `params`: the query parameters the view reads. A view may
-    shorten its page's life with `response.cache_timeout` (seconds; 0 = never
-    store), e.g. until a scheduled article goes live or for an invalid filter.
+    retires the page. `params`: the query parameters the view reads. `on_hit(request)`
+    runs for each reader served the stored page (the view itself does not run).
+    A view may shorten its page's life with `response.cache_timeout` (seconds;
+    0 = never store), e.g. until a scheduled article goes live or for an invalid filter.
     """
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            started = time.time()
             query = canonical_query(request.GET, params)
             if request.method in ("GET", "HEAD") and query != request.META.get("QUERY_STRING", ""):
                 return HttpResponsePermanentRedirect(escape_uri_path(request.path) + (f"?{query}" if query else ""))
@@ -122,29 +174,55 @@ def public_page(*, scopes, params=()):
                 return response
             # Read before the view reads any content: a page is then never older than its stamp.
             generations = known.current()
-            stamp = tuple(generations.get(scope, 0) for scope in scopes)
-            key = (request.path, query)
-            page = pages.get(key, stamp)
-            if page is None:
-                response = view(request, *args, **kwargs)
-                page = _storable(request, response, stamp)
-                if page is None:
-                    response["X-Page-Cache"] = "bypass"
-                    return response
-                pages.keep(key, page)
-                result = "miss"
-                metrics.page_cache_miss()
-            else:
-                result = "hit"
-                metrics.page_cache_hit()
-            return _respond(request, page, result, started)
+            response = view(request, *args, **kwargs)
+            response.page_cache_entry = Entry((request.path, query), tuple(scopes), stamp(generations, scopes), on_hit)
+            return response
 
         return wrapper
 
     return decorator
 
 
-def _storable(request, response, stamp):
+def page_store_middleware(get_response):
+    """The first middleware: serves kept pages, and keeps the pages `public_page` marks."""
+
+    def middleware(request):
+        started = time.time()
+        if is_anonymous_reader(request) and _others_would_answer(request):
+            page = pages.get((request.path, request.META.get("QUERY_STRING", "")), known.current)
+            if page is not None:
+                metrics.page_cache_hit()
+                if page.on_hit:
+                    page.on_hit(request)
+                return _respond(request, page, "hit", started, logs.start_request(request))
+        response = get_response(request)
+        entry = getattr(response, "page_cache_entry", None)
+        if entry is None:
+            return response
+        page = _storable(request, response, entry)
+        if page is None:
+            response["X-Page-Cache"] = "bypass"
+            return response
+        pages.keep(page)
+        metrics.page_cache_miss()
+        return _respond(request, page, "miss", started, response["X-Request-ID"])
+
+    return middleware
+
+
+def _others_would_answer(request):
+    # The middleware behind this one refuses a host that is not allowed (the friendly 400
+    # page) and plain HTTP where HTTPS is required (a redirect): a kept page must not skip them.
+    if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+        return False
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return False
+    return True
+
+
+def _storable(request, response, entry):
     timeout = getattr(response, "cache_timeout", PAGE_SECONDS)
     if (
         response.status_code != 200
@@ -157,26 +235,31 @@ def _storable(request, response, stamp):
         return None
     content, now = response.content, time.time()
     return Page(
-        stamp=stamp,
+        key=entry.key,
+        scopes=entry.scopes,
+        stamp=entry.stamp,
         expires_at=now + timeout,
         content=content,
         # Compressed once, when stored. The page holds no secret (no form token, no
         # private data), so compression gives a BREACH attacker nothing to measure.
         gzipped=gzip.compress(content, compresslevel=6, mtime=0),
-        content_type=response["Content-Type"],
+        headers=tuple((name, value) for name, value in response.items() if name.lower() not in PER_ANSWER_HEADERS),
         etag=hashlib.blake2b(content, digest_size=16).hexdigest(),
         rendered_at=now,
+        on_hit=entry.on_hit,
     )
 
 
-def _respond(request, page, result, started):
+def _respond(request, page, result, started, request_id):
     compressed = bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
-    response = HttpResponse(page.gzipped if compressed else page.content, content_type=page.content_type)
+    body = page.gzipped if compressed else page.content
+    response = HttpResponse(body)
+    for name, value in page.headers:
+        response.headers[name] = value
     if compressed:
         response["Content-Encoding"] = "gzip"
-    response["Vary"] = "Accept-Encoding"
-    # With these, ConditionalGetMiddleware answers a returning reader's browser
-    # with a 304 instead of the whole page.
+    patch_vary_headers(response, ["Accept-Encoding"])
+    response["Content-Length"] = str(len(body))
     response["ETag"] = f'"{page.etag}{"-gzip" if compressed else ""}"'
     response["Last-Modified"] = http_date(page.rendered_at)
     response["Cache-Control"] = "public, max-age=0, must-revalidate"
@@ -184,4 +267,11 @@ def _respond(request, page, result, started):
     # request began, never longer: a change reaches readers at most a second later.
     response["X-Accel-Expires"] = f"@{int(started) + 1}"
     response["X-Page-Cache"] = result
-    return response
+    response["X-Request-ID"] = request_id
+    # A returning reader's browser that holds this very page gets a 304 instead.
+    not_modified = get_conditional_response(
+        request, etag=response["ETag"], last_modified=int(page.rendered_at), response=response
+    )
+    if not_modified is not response:
+        not_modified["X-Request-ID"] = request_id
+    return not_modified

@@ -11,7 +11,7 @@ from insights.models import mark_themes, published_themes, themes_of
 from page_cache.generations import Scope, remember_until_changed
 from page_cache.pages import public_page
 from stories import throttle
-from stories.cards import side_effects_of, story_cards
+from stories.cards import side_effects_of, story_cards, story_with_side_effects
 from stories.forms import ReportForm, StoryFilterForm, StoryForm
 from stories.models import Story
 from stories.pagination import Position, StoryPage
@@ -33,7 +33,7 @@ def story_list(request):
         before, after = (Position.from_address(request.GET.get(name)) for name in ("before", "after"))
     except ValueError:
         return _story_list_page(request, {**context, "missing_page": True}, status=404)
-    stories = filter_form.filter(Story.objects.approved().public_fields())
+    stories = filter_form.filter(Story.objects.approved().card_fields())
     page = StoryPage(stories, STORIES_PER_PAGE, before=before, after=after)
     if not page.is_first and not len(page):
         # A position with nothing beyond it (an old or made-up link): no such page.
@@ -72,8 +72,8 @@ def _story_list_page(request, context, status=200):
 def story_detail(request, pk):
     themes = published_themes()
     # Anything not approved answers exactly like a page that never existed.
-    story = get_object_or_404(mark_themes(Story.objects.approved().public_fields(), themes), pk=pk)
-    side_effects = side_effects_of([story]).get(story.pk, [])
+    stories = mark_themes(Story.objects.approved().public_fields(), themes)
+    story, side_effects = story_with_side_effects(stories, pk)
     return render(
         request,
         "stories/story_detail.html",

@@ -10,6 +10,7 @@ import threading
 import pytest
 import time_machine
 from django.db import connections, transaction
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -221,19 +222,22 @@ def test_a_change_that_rolls_back_leaves_the_generation_as_it_was(make_story, mo
 def test_each_process_keeps_only_its_most_recently_served_pages():
     store = ProcessPages()
 
-    def page():
-        return Page((1,), float("inf"), b"page", b"", "text/html", "etag", 0.0)
+    def generations():
+        return {Scope.ARTICLES: 1}
+
+    def page(path):
+        return Page((path, ""), (Scope.ARTICLES,), (1,), float("inf"), b"page", b"", (), "etag", 0.0)
 
     for number in range(LOCAL_PAGES + 1):
-        store.keep((f"/stories/{number}/", ""), page())
-    store.get(("/stories/1/", ""), (1,))  # served again: now among the most recent
+        store.keep(page(f"/stories/{number}/"))
+    store.get(("/stories/1/", ""), generations)  # served again: now among the most recent
 
-    store.keep(("/stories/new/", ""), page())
+    store.keep(page("/stories/new/"))
 
-    assert store.get(("/stories/0/", ""), (1,)) is None
-    assert store.get(("/stories/2/", ""), (1,)) is None
-    assert store.get(("/stories/1/", ""), (1,)) is not None
-    assert store.get(("/stories/new/", ""), (1,)) is not None
+    assert store.get(("/stories/0/", ""), generations) is None
+    assert store.get(("/stories/2/", ""), generations) is None
+    assert store.get(("/stories/1/", ""), generations) is not None
+    assert store.get(("/stories/new/", ""), generations) is not None
 
 
 def test_a_change_committed_while_this_process_reads_the_generations_is_not_undone_by_the_older_answer(
@@ -354,6 +358,78 @@ def test_a_disallowed_host_gets_the_friendly_400_page(client, make_article):
     assert response.status_code == 400
     assert "Traceback" not in response.text
     assert "Imuran Info" in response.text
+
+
+def test_a_disallowed_host_gets_the_friendly_400_page_even_for_a_page_kept_for_readers(client, make_article):
+    make_article()
+    assert client.get(reverse("home"))["X-Page-Cache"] == "miss"
+
+    response = client.get(reverse("home"), headers={"host": "evil.example"})
+
+    assert response.status_code == 400
+    assert "Imuran Info" in response.text
+
+
+# --- Kept pages are served before the middleware, with everything the middleware gave them ---
+
+
+def test_a_kept_page_carries_the_security_headers_of_a_freshly_rendered_one(client, make_article):
+    article = make_article()
+    fresh = client.get(article.get_absolute_url())
+
+    kept = client.get(article.get_absolute_url())
+
+    assert kept["X-Page-Cache"] == "hit"
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Permissions-Policy",
+        "Content-Type",
+    ):
+        assert kept[header] == fresh[header], header
+    assert kept["X-Request-ID"] != fresh["X-Request-ID"]
+
+
+def test_a_kept_page_is_never_sent_over_plain_http_where_the_site_requires_https(client, make_article, settings):
+    article = make_article()
+    client.get(article.get_absolute_url(), secure=True)
+    settings.SECURE_SSL_REDIRECT = True
+    reader = Client()  # a client loads the middleware, and so this setting, on its first request
+
+    plain = reader.get(article.get_absolute_url())
+
+    assert plain.status_code == 301
+    assert plain["Location"].startswith("https://")
+    assert reader.get(article.get_absolute_url(), secure=True)["X-Page-Cache"] == "hit"
+
+
+def test_an_address_with_no_kept_page_never_reads_the_generations(client, django_assert_num_queries):
+    known.forget()
+
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+
+    assert response.status_code == 200
+
+
+def test_the_site_answers_a_kept_page_to_a_reader_with_no_further_middleware(client, make_article, settings):
+    article = make_article()
+    client.get(article.get_absolute_url())
+    # Were the middleware behind the page store to run, this one would refuse every request.
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.test_page_cache.refuse_everything"]
+    reader = Client()  # a client loads the middleware on its first request
+
+    assert reader.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+    assert reader.get(reverse("stories:list")).status_code == 503
+
+
+def refuse_everything(get_response):
+    def middleware(request):
+        return HttpResponse("Refused", status=503)
+
+    return middleware
 
 
 def test_the_sitemap_names_the_site_address_not_the_host_a_client_sent(client, make_article, sitemap_addresses):

@@ -19,9 +19,9 @@ BUDGETS = {
     "article": 4,
     "stories list": 5,
     "filtered stories list": 5,
-    # The generations, the story (with its themes), the side-effect tags and its side effects, and
-    # the published themes: the tags and the themes are remembered by the process until they change.
-    "story": 5,
+    # The generations, the story (with its side effects and themes, in one query), the side-effect
+    # tags and the published themes: the tags and the themes are remembered until they change.
+    "story": 4,
 }
 
 
