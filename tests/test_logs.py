@@ -173,3 +173,15 @@ def test_gunicorn_logs_json_lines_without_client_addresses_or_private_tokens(tmp
     assert access["message"].startswith("GET /stories/status/[token]/nothing-here/ 404 ")
     assert access["request_id"] == response_headers["X-Request-ID"]
     assert [value for value in (A_TOKEN, "203.0.113.9", "127.0.0.1", "pat.author") if value in logged] == []
+
+
+def test_behind_the_front_server_gunicorn_writes_no_access_line_of_its_own(tmp_path):
+    log_path = tmp_path / "gunicorn.log"
+    env = site_environment(DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}", GUNICORN_ACCESS_LOG="")
+    with open(log_path, "w") as log, gunicorn(env, output=log) as url:
+        status, _, _ = get(f"{url}/about/")
+
+    assert status == 200
+    records = [json.loads(line) for line in log_path.read_text().splitlines()]
+    assert [record for record in records if record["logger"] == "gunicorn.access"] == []
+    assert any(record["logger"] == "gunicorn.error" for record in records)  # the log itself still works
