@@ -136,7 +136,8 @@ def axes_client(username, ip_address, user_agent, path_info, request):
 
 def start_request(request):
     """The request's id, kept for every log line written while answering it."""
-    incoming = request.headers.get("X-Request-ID", "")
+    # From META: request.headers would copy every header first, which costs more than a kept page.
+    incoming = request.META.get("HTTP_X_REQUEST_ID", "")
     current = incoming if INCOMING_REQUEST_ID.fullmatch(incoming) else str(uuid.uuid4())
     request_id.set(current)
     return current

@@ -28,9 +28,9 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse, HttpResponsePermanentRedirect
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.cache import cc_delim_re, get_conditional_response
 from django.utils.encoding import escape_uri_path
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date
 
 from imuran_info import logs, metrics
 from page_cache.generations import known
@@ -66,17 +66,21 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Copy:
+    """One way a kept page is sent: its bytes and every header that does not change per answer."""
+
+    body: bytes
+    headers: tuple
+
+
+@dataclass(frozen=True)
 class Page:
     key: tuple
     scopes: tuple
     stamp: tuple
     expires_at: float
-    content: bytes
-    gzipped: bytes
-    # (name, value) pairs the whole middleware stack gave the first answer: type, security policy...
-    headers: tuple
-    etag: str
-    rendered_at: float
+    plain: Copy
+    gzipped: Copy
     on_hit: Callable | None = None
 
     def is_current(self, generations):
@@ -234,44 +238,53 @@ def _storable(request, response, entry):
     ):
         return None
     content, now = response.content, time.time()
+    # Kept with the headers the whole middleware stack gave the first answer (type, security
+    # policy...) and those that belong to the page, so serving it again only copies them.
+    kept = tuple((name, value) for name, value in response.items() if name.lower() not in PER_ANSWER_HEADERS)
+    etag = hashlib.blake2b(content, digest_size=16).hexdigest()
+    vary = ", ".join(dict.fromkeys([*filter(None, cc_delim_re.split(response.get("Vary", ""))), "Accept-Encoding"]))
+
+    def copy(body, etag, encoding=()):
+        return Copy(
+            body,
+            (
+                *kept,
+                *encoding,
+                ("Vary", vary),
+                ("Content-Length", str(len(body))),
+                ("ETag", f'"{etag}"'),
+                ("Last-Modified", http_date(now)),
+                ("Cache-Control", "public, max-age=0, must-revalidate"),
+            ),
+        )
+
     return Page(
         key=entry.key,
         scopes=entry.scopes,
         stamp=entry.stamp,
         expires_at=now + timeout,
-        content=content,
+        plain=copy(content, etag),
         # Compressed once, when stored. The page holds no secret (no form token, no
         # private data), so compression gives a BREACH attacker nothing to measure.
-        gzipped=gzip.compress(content, compresslevel=6, mtime=0),
-        headers=tuple((name, value) for name, value in response.items() if name.lower() not in PER_ANSWER_HEADERS),
-        etag=hashlib.blake2b(content, digest_size=16).hexdigest(),
-        rendered_at=now,
+        gzipped=copy(gzip.compress(content, compresslevel=6, mtime=0), f"{etag}-gzip", [("Content-Encoding", "gzip")]),
         on_hit=entry.on_hit,
     )
 
 
 def _respond(request, page, result, started, request_id):
-    compressed = bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
-    body = page.gzipped if compressed else page.content
-    response = HttpResponse(body)
-    for name, value in page.headers:
-        response.headers[name] = value
-    if compressed:
-        response["Content-Encoding"] = "gzip"
-    patch_vary_headers(response, ["Accept-Encoding"])
-    response["Content-Length"] = str(len(body))
-    response["ETag"] = f'"{page.etag}{"-gzip" if compressed else ""}"'
-    response["Last-Modified"] = http_date(page.rendered_at)
-    response["Cache-Control"] = "public, max-age=0, must-revalidate"
+    copy = page.gzipped if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else page.plain
+    response = HttpResponse(copy.body, headers=dict(copy.headers))
     # The front server (nginx) may keep this answer until one second after the
     # request began, never longer: a change reaches readers at most a second later.
     response["X-Accel-Expires"] = f"@{int(started) + 1}"
     response["X-Page-Cache"] = result
     response["X-Request-ID"] = request_id
-    # A returning reader's browser that holds this very page gets a 304 instead.
-    not_modified = get_conditional_response(
-        request, etag=response["ETag"], last_modified=int(page.rendered_at), response=response
-    )
-    if not_modified is not response:
-        not_modified["X-Request-ID"] = request_id
-    return not_modified
+    if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
+        # A returning reader's browser that holds this very page gets a 304 instead.
+        not_modified = get_conditional_response(
+            request, etag=response["ETag"], last_modified=parse_http_date(response["Last-Modified"]), response=response
+        )
+        if not_modified is not response:
+            not_modified["X-Request-ID"] = request_id
+            return not_modified
+    return response

@@ -19,7 +19,7 @@ from articles.models import Article
 from page_cache import pages as page_store
 from page_cache.generations import Scope, known
 from page_cache.models import Generation
-from page_cache.pages import LOCAL_PAGES, Page, ProcessPages
+from page_cache.pages import LOCAL_PAGES, Copy, Page, ProcessPages
 from stories.models import SideEffect, Story
 
 # Invalidation takes effect in this process when the transaction commits; tests run
@@ -226,7 +226,7 @@ def test_each_process_keeps_only_its_most_recently_served_pages():
         return {Scope.ARTICLES: 1}
 
     def page(path):
-        return Page((path, ""), (Scope.ARTICLES,), (1,), float("inf"), b"page", b"", (), "etag", 0.0)
+        return Page((path, ""), (Scope.ARTICLES,), (1,), float("inf"), Copy(b"page", ()), Copy(b"", ()))
 
     for number in range(LOCAL_PAGES + 1):
         store.keep(page(f"/stories/{number}/"))
