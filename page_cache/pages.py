@@ -209,7 +209,7 @@ def page_store_middleware(get_response):
             return response
         pages.keep(page)
         metrics.page_cache_miss()
-        return _respond(request, page, "miss", started, response["X-Request-ID"])
+        return _respond(request, page, "miss", started, logs.request_id.get())
 
     return middleware
 
