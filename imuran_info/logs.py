@@ -135,12 +135,17 @@ def axes_client(username, ip_address, user_agent, path_info, request):
 
 
 def start_request(request):
-    """The request's id, kept for every log line written while answering it."""
+    """The request's id, kept for every log line written while answering it.
+
+    Made once per request: the page store (first) and this module's middleware both ask.
+    """
+    if hasattr(request, "request_id"):
+        return request.request_id
     # From META: request.headers would copy every header first, which costs more than a kept page.
     incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-    current = incoming if INCOMING_REQUEST_ID.fullmatch(incoming) else str(uuid.uuid4())
-    request_id.set(current)
-    return current
+    request.request_id = incoming if INCOMING_REQUEST_ID.fullmatch(incoming) else str(uuid.uuid4())
+    request_id.set(request.request_id)
+    return request.request_id
 
 
 def request_id_middleware(get_response):

@@ -4,7 +4,8 @@ Ordinary requests drive the clock, as scheduled publishing needs no cron: once a
 ready, each process looks at most every SCHEDULED_JOBS_CHECK_SECONDS for a job that is due.
 One UPDATE claims the run (only one process across all servers wins it), and the job runs
 before that one response leaves, in batches small enough not to keep it long. Health checks
-never run jobs; Prometheus's scrapes and any visitor do.
+never run jobs, nor do pages the page store answers before any middleware runs (page_cache/);
+Prometheus's scrapes and every other request do.
 """
 
 import logging

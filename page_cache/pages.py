@@ -9,6 +9,9 @@ Two parts, as in Django's own cache middleware:
   finished it (security headers included) and serves it again to anonymous readers before
   any other middleware runs: a stored page costs about what a bare Django view costs.
 
+A page is kept only if the request came from an anonymous reader (no session or messages
+cookie) and the answer is a 200 that sets no cookie, used no form token and is not private.
+
 Nothing here talks to Redis: a cache outage cannot touch a page, and an invalidation cannot
 be lost on the way.
 """
@@ -195,10 +198,11 @@ def page_store_middleware(get_response):
         if is_anonymous_reader(request) and _others_would_answer(request):
             page = pages.get((request.path, request.META.get("QUERY_STRING", "")), known.current)
             if page is not None:
+                request_id = logs.start_request(request)  # before on_hit, which may log
                 metrics.page_cache_hit()
                 if page.on_hit:
                     page.on_hit(request)
-                return _respond(request, page, "hit", started, logs.start_request(request))
+                return _respond(request, page, "hit", started, request_id)
         response = get_response(request)
         entry = getattr(response, "page_cache_entry", None)
         if entry is None:
@@ -209,7 +213,7 @@ def page_store_middleware(get_response):
             return response
         pages.keep(page)
         metrics.page_cache_miss()
-        return _respond(request, page, "miss", started, logs.request_id.get())
+        return _respond(request, page, "miss", started, logs.start_request(request))
 
     return middleware
 
@@ -228,13 +232,21 @@ def _others_would_answer(request):
 
 def _storable(request, response, entry):
     timeout = getattr(response, "cache_timeout", PAGE_SECONDS)
+    cache_control = {word.split("=")[0].strip().lower() for word in response.get("Cache-Control", "").split(",")}
+    varies_by = {word.lower() for word in cc_delim_re.split(response.get("Vary", "")) if word}
     if (
         response.status_code != 200
         or response.streaming
         or response.cookies
+        or "Set-Cookie" in response
         or timeout <= 0
         # A page that used a form token is one reader's: never store or compress it.
         or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        # Whatever marked the answer private, or already encoded it, knows better than a store.
+        or cache_control & {"private", "no-store", "no-cache"}
+        or "Content-Encoding" in response
+        # The store's key is the address: an answer that differs by anything else is not kept.
+        or varies_by - {"cookie", "accept-encoding"}
     ):
         return None
     content, now = response.content, time.time()

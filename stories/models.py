@@ -229,7 +229,8 @@ class Story(StoryWorkflow, models.Model):
         if self.condition:
             parts.append(f"Condition: {CONDITION_NAMES.get(self.condition, self.condition)}.")
         if self.time_on_imuran:
-            parts.append(f"Time on Imuran: {TIME_ON_IMURAN_NAMES.get(self.time_on_imuran, '').lower()}.")
+            time_on = TIME_ON_IMURAN_NAMES.get(self.time_on_imuran, self.time_on_imuran)
+            parts.append(f"Time on Imuran: {time_on.lower()}.")
         shared = timezone.localtime(self.submitted_at)
         parts.append(f"Shared in {MONTHS[shared.month]} {shared.year}.")
         return " ".join(parts)

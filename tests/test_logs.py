@@ -111,6 +111,24 @@ def test_a_production_log_line_is_one_json_object_with_the_request_id_of_the_res
     assert not_found["request_id"] == response["X-Request-ID"]
 
 
+def log_the_answer(get_response):
+    def middleware(request):
+        logging.getLogger("imuran_info").warning("Answering a page")
+        return get_response(request)
+
+    return middleware
+
+
+def test_a_page_kept_on_a_miss_answers_with_the_request_id_of_its_log_lines(log_output, make_article, settings):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.test_logs.log_the_answer"]
+
+    response = Client().get(make_article().get_absolute_url())  # a new client loads the middleware
+
+    [line] = [json.loads(line) for line in log_output.getvalue().splitlines() if "Answering a page" in line]
+    assert response["X-Page-Cache"] == "miss"
+    assert line["request_id"] == response["X-Request-ID"]
+
+
 def test_every_response_carries_a_new_request_id(client):
     first, second = client.get(reverse("home")), client.get(reverse("home"))
 

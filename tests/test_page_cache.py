@@ -19,7 +19,7 @@ from articles.models import Article
 from page_cache import pages as page_store
 from page_cache.generations import Scope, known
 from page_cache.models import Generation
-from page_cache.pages import LOCAL_PAGES, Copy, Page, ProcessPages
+from page_cache.pages import LOCAL_PAGES, Copy, Page, ProcessPages, page_store_middleware, public_page
 from stories.models import SideEffect, Story
 
 # Invalidation takes effect in this process when the transaction commits; tests run
@@ -423,6 +423,35 @@ def test_the_site_answers_a_kept_page_to_a_reader_with_no_further_middleware(cli
 
     assert reader.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
     assert reader.get(reverse("stories:list")).status_code == 503
+
+
+@pytest.mark.parametrize(
+    "header, value",
+    [
+        ("Cache-Control", "private"),
+        ("Cache-Control", "no-store"),
+        ("Set-Cookie", "reader=1"),
+        ("Vary", "Accept-Language"),
+        ("Content-Encoding", "br"),
+    ],
+)
+def test_an_answer_marked_for_one_reader_is_never_kept_for_the_next(rf, header, value):
+    @public_page(scopes=[Scope.ARTICLES])
+    def for_you(request):
+        response = HttpResponse("Only for you")
+        response[header] = value
+        return response
+
+    @public_page(scopes=[Scope.ARTICLES])
+    def for_everyone(request):
+        return HttpResponse("For everyone")
+
+    private, public = page_store_middleware(for_you), page_store_middleware(for_everyone)
+    private(rf.get("/for-you/"))
+    public(rf.get("/for-everyone/"))
+
+    assert private(rf.get("/for-you/"))["X-Page-Cache"] == "bypass"
+    assert public(rf.get("/for-everyone/"))["X-Page-Cache"] == "hit"
 
 
 def refuse_everything(get_response):

@@ -241,3 +241,13 @@ def test_stories_page_runs_the_same_few_queries_however_many_stories(
     # One of them reads the page-cache generations (page_cache/generations.py).
     with django_assert_max_num_queries(5):
         client.get(LIST_URL)
+
+
+def test_a_card_names_an_answer_no_longer_offered_as_it_was_stored(client, make_story):
+    # A choice renamed or retired later must not leave a broken sentence on older stories.
+    make_story(time_on_imuran="since-2019", condition="pemphigus")
+
+    page = client.get(reverse("stories:list")).text
+
+    assert "Time on Imuran: since-2019." in page
+    assert "Condition: pemphigus." in page
