@@ -19,7 +19,7 @@ def home(request):
         "home.html",
         {
             "sections": sections,
-            "latest_stories": story_cards(Story.objects.approved().public_fields().newest_first()[:3]),
+            "latest_stories": story_cards(Story.objects.approved().card_fields().newest_first()[:3]),
         },
     )
     # Nothing public yet (say, all scheduled): too rare to cache, and must not go stale.

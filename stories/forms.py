@@ -197,16 +197,23 @@ class StoryFilterForm(AccessibleErrorsMixin, forms.Form):
 
     def filter(self, stories):
         """The stories that match the valid filters (call is_valid() first)."""
-        if condition := self.cleaned_data.get("condition"):
-            stories = stories.filter(condition=condition)
-        if side_effect := self.cleaned_data.get("side_effect"):
-            # EXISTS on the link table's (story, tag) index, rather than a join that
-            # the database would have to sort again to keep the newest-first order.
-            links = Story.side_effects.through.objects.filter(
-                story_id=OuterRef("pk"), sideeffect_id=self.side_effect_ids[side_effect]
-            )
-            stories = stories.filter(Exists(links))
-        return stories
+        side_effect = self.cleaned_data.get("side_effect")
+        return filtered(stories, self.cleaned_data.get("condition"), self.side_effect_ids.get(side_effect))
+
+
+def filtered(stories, condition, side_effect_id):
+    """The stories under `condition` (a value of Story.Condition) with the side-effect tag `side_effect_id`.
+
+    Either may be empty: that filter is then not applied.
+    """
+    if condition:
+        stories = stories.filter(condition=condition)
+    if side_effect_id:
+        # EXISTS on the link table's (story, tag) index, rather than a join that
+        # the database would have to sort again to keep the newest-first order.
+        links = Story.side_effects.through.objects.filter(story_id=OuterRef("pk"), sideeffect_id=side_effect_id)
+        stories = stories.filter(Exists(links))
+    return stories
 
 
 class ReportForm(PlainMessagesMixin, AccessibleErrorsMixin, HoneypotMixin, forms.Form):

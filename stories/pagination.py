@@ -51,18 +51,28 @@ class Position:
         return Q(submitted_at__gte=at) & (Q(submitted_at__gt=at) | Q(pk__gt=self.pk))
 
 
-class StoryPage:
-    """Up to `size` stories before or after a position, newest first."""
+def window(stories, size, *, before=None, after=None):
+    """The QuerySet of a page's stories as the database reads them, one more than `size`.
 
-    def __init__(self, stories, size, *, before=None, after=None):
+    The one extra story says whether there is more beyond the page. After a position the
+    stories come oldest first (the index read upwards); StoryPage puts them back in order.
+    """
+    if after is not None:
+        return stories.filter(after.newer()).order_by("submitted_at", "id")[: size + 1]
+    if before is not None:
+        stories = stories.filter(before.older())
+    return stories.order_by("-submitted_at", "-id")[: size + 1]
+
+
+class StoryPage:
+    """Up to `size` stories before or after a position, newest first, from window()'s rows."""
+
+    def __init__(self, rows, size, *, before=None, after=None):
+        rows = list(rows)
         if after is not None:
-            rows = list(stories.filter(after.newer()).order_by("submitted_at", "id")[: size + 1])
             self.has_newer, self.has_older = len(rows) > size, True
             rows = rows[:size][::-1]
         else:
-            if before is not None:
-                stories = stories.filter(before.older())
-            rows = list(stories.order_by("-submitted_at", "-id")[: size + 1])
             self.has_older, self.has_newer = len(rows) > size, before is not None
             rows = rows[:size]
         self.object_list = rows

@@ -1,20 +1,22 @@
 from django.conf import settings
 from django.contrib import messages
 from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from imuran_info.middleware import RETRY_AFTER_SECONDS
+from imuran_info.prepared import PreparedQuery
 from insights.models import mark_themes, published_themes, themes_of
 from page_cache.generations import Scope, remember_until_changed
 from page_cache.pages import public_page
 from stories import throttle
-from stories.cards import side_effects_of, story_cards, story_with_side_effects
-from stories.forms import ReportForm, StoryFilterForm, StoryForm
+from stories.cards import excerpt, side_effects_of, story_cards, with_side_effects
+from stories.forms import ReportForm, StoryFilterForm, StoryForm, filtered
 from stories.models import Story
-from stories.pagination import Position, StoryPage
+from stories.pagination import Position, StoryPage, window
 
 STORIES_PER_PAGE = 20
 
@@ -33,14 +35,31 @@ def story_list(request):
         before, after = (Position.from_address(request.GET.get(name)) for name in ("before", "after"))
     except ValueError:
         return _story_list_page(request, {**context, "missing_page": True}, status=404)
-    stories = filter_form.filter(Story.objects.approved().card_fields())
-    page = StoryPage(stories, STORIES_PER_PAGE, before=before, after=after)
+    # A made-up address may carry both; "after" wins, as in StoryPage.
+    at = after or before
+    rows = page_rows(
+        *((at.submitted_at, at.pk) if at else ()),
+        direction="after" if after else "before" if before else None,
+        condition=filters["condition"],
+        side_effect_id=filter_form.side_effect_ids.get(filters["side_effect"]),
+    )
+    page = StoryPage(rows, STORIES_PER_PAGE, before=before, after=after)
     if not page.is_first and not len(page):
         # A position with nothing beyond it (an old or made-up link): no such page.
         return _story_list_page(request, {**context, "missing_page": True}, status=404)
     total = approved_count(filters["condition"], filters["side_effect"])
     cards = story_cards(page, side_effects=side_effects_of(page))
     return _story_list_page(request, {**context, "page": page, "cards": cards, "total": total})
+
+
+def _page_rows(*at, direction, condition, side_effect_id):
+    # `at`: the position's moment and story id, or nothing for the newest stories.
+    stories = filtered(Story.objects.approved().card_fields(), condition, side_effect_id)
+    return window(stories, STORIES_PER_PAGE, **({direction: Position(*at)} if direction else {}))
+
+
+# A list page's query, compiled once per process and choice of filters (imuran_info/prepared.py).
+page_rows = PreparedQuery(_page_rows)
 
 
 @remember_until_changed(Scope.STORIES)
@@ -72,13 +91,27 @@ def _story_list_page(request, context, status=200):
 def story_detail(request, pk):
     themes = published_themes()
     # Anything not approved answers exactly like a page that never existed.
-    stories = mark_themes(Story.objects.approved().public_fields(), themes)
-    story, side_effects = story_with_side_effects(stories, pk)
+    story, side_effects = with_side_effects(story_rows(pk, themes=themes))
     return render(
         request,
         "stories/story_detail.html",
-        {"story": story, "side_effects": side_effects, "themes": themes_of(story, themes)},
+        {
+            "story": story,
+            "description": excerpt(story.text, 30),
+            "side_effects": side_effects,
+            "themes": themes_of(story, themes),
+        },
     )
+
+
+def _story_rows(pk, *, themes):
+    # One row per side-effect tag (a LEFT JOIN), each marked with the story's published themes.
+    stories = mark_themes(Story.objects.approved().public_fields(), themes)
+    return stories.filter(pk=pk).annotate(tag_id=F("side_effects"))
+
+
+# The story page's one query, compiled once per process and set of published themes.
+story_rows = PreparedQuery(_story_rows)
 
 
 def _too_many(request, template, context):

@@ -251,3 +251,32 @@ def test_a_card_names_an_answer_no_longer_offered_as_it_was_stored(client, make_
 
     assert "Time on Imuran: since-2019." in page
     assert "Condition: pemphigus." in page
+
+
+def test_a_card_escapes_what_its_author_typed_and_shows_the_first_forty_five_words(client, make_story):
+    words = [f"word{number}" for number in range(60)]
+    make_story(
+        title='<img src=x onerror="alert(1)">',
+        display_name="Sam & <b>Jo</b>",
+        text="<script>alert(2)</script> " + " ".join(words),
+        side_effects=["nausea"],
+    )
+
+    card = re.search(r'<article class="story-card".*?</article>', client.get(LIST_URL).text, re.S).group()
+
+    assert "<img" not in card and "<script" not in card and "<b>" not in card
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in card
+    assert "By Sam &amp; &lt;b&gt;Jo&lt;/b&gt;, who takes Imuran." in card
+    # "<script>alert(2)</script>" is one word; 44 more make the excerpt, then the ellipsis.
+    assert "&lt;script&gt;alert(2)&lt;/script&gt; word0 " in card
+    assert "word43 …</p>" in card and "word44" not in card
+    assert '<span class="tag">Feeling sick (nausea)</span>' in card
+
+
+@pytest.mark.parametrize(
+    "position", ["before=1700000000000000-99999999999999999999999", "after=99999999999999999999999-5"]
+)
+def test_a_page_position_with_numbers_too_large_for_the_database_is_no_page_at_all(client, make_story, position):
+    make_story()
+
+    assert client.get(f"{LIST_URL}?{position}").status_code == 404

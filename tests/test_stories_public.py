@@ -28,6 +28,16 @@ def test_story_page_shows_the_story_with_line_breaks_kept_and_html_escaped(clien
     assert "<script>alert(1)" not in text
 
 
+def test_story_page_describes_itself_to_search_engines_with_its_first_thirty_words_escaped(client, make_story):
+    words = [f"word{number}" for number in range(40)]
+    story = make_story(text='"Quoted" <b>bold</b> ' + " ".join(words))
+
+    text = client.get(story.get_absolute_url()).text
+
+    expected = "&quot;Quoted&quot; &lt;b&gt;bold&lt;/b&gt; " + " ".join(words[:28]) + " …"
+    assert f'<meta name="description" content="{expected}">' in text
+
+
 def test_story_text_is_never_rendered_as_markdown(client, make_story):
     story = make_story(text="**not bold** and [a link](https://example.com)")
 
@@ -250,3 +260,9 @@ def test_cached_home_page_drops_a_story_as_soon_as_it_is_withdrawn(
         story.withdraw()
 
     assert "Soon withdrawn" not in client.get(reverse("home")).text
+
+
+def test_a_story_number_too_large_for_any_story_is_not_found(client, make_story):
+    make_story()
+
+    assert client.get("/stories/99999999999999999999999/").status_code == 404

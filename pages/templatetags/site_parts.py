@@ -1,8 +1,9 @@
-"""The parts every public page shares and nothing on a page changes: rendered once per process.
+"""Parts of pages that hold nothing but fixed words and links: rendered once per process.
 
-The header, the search box and the footer hold only links to the site's own pages, which
-never move while a process runs. Rendering them (and reversing their dozen addresses) on
-every page cost about a third of an uncached story page.
+The header, the search box and the footer, and the fixed parts of story pages and the story
+list, hold only links to the site's own pages, which never move while a process runs.
+Rendering them (and reversing their dozen addresses) on every page cost about a third of an
+uncached story page. Nothing a reader, a story or an editor wrote may go in one.
 """
 
 from functools import cache
