@@ -57,7 +57,9 @@ def test_admin_figures_are_not_public(client):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
-def test_admin_home_figures_cost_a_fixed_number_of_queries(moderator_client, make_story, django_assert_max_num_queries):
+def test_admin_home_figures_cost_a_fixed_number_of_queries(
+    moderator_client, make_story, generations_kept, django_assert_max_num_queries
+):
     for _ in range(20):
         make_story(status=Story.Status.PENDING)
     moderator_client.get(ADMIN)  # the session and permissions, once

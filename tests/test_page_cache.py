@@ -27,7 +27,9 @@ from stories.models import SideEffect, Story
 pytestmark = pytest.mark.django_db
 
 
-def test_second_visit_to_an_article_needs_no_database_query(client, make_article, django_assert_num_queries):
+def test_second_visit_to_an_article_needs_no_database_query(
+    client, make_article, generations_kept, django_assert_num_queries
+):
     article = make_article()
     client.get(article.get_absolute_url())
 

@@ -282,14 +282,18 @@ def test_a_query_that_is_too_long_gets_a_message_next_to_the_field_and_keeps_the
 # --- Speed: queries and the page cache ----------------------------------------------------------
 
 
-def test_a_results_page_costs_at_most_three_queries(client, loaded, make_story, django_assert_max_num_queries):
+def test_a_results_page_costs_at_most_three_queries(
+    client, loaded, make_story, generations_kept, django_assert_max_num_queries
+):
     make_story(text="The flu jab was fine.")
     search(client, "sun cream")  # the process reads its synonyms and vocabulary once per generation
     with django_assert_max_num_queries(3):
         search(client, "flu jab", condition="crohns-disease", side_effect="tiredness")
 
 
-def test_a_results_page_with_a_typo_also_costs_at_most_three_queries(client, loaded, django_assert_max_num_queries):
+def test_a_results_page_with_a_typo_also_costs_at_most_three_queries(
+    client, loaded, generations_kept, django_assert_max_num_queries
+):
     search(client, "sun cream")
     with django_assert_max_num_queries(3):
         search(client, "nausia")
