@@ -64,7 +64,8 @@ def story_cards(stories, *, side_effects=None):
 
 def excerpt(text, words=EXCERPT_WORDS):
     """The first `words` words of the text, with " …" when there is more (as Truncator.words)."""
-    found = text.split()
+    # Split no further than needed: anything past `words` words stays one piece.
+    found = text.split(maxsplit=words)
     return " ".join(found[:words]) + (" …" if len(found) > words else "")
 
 

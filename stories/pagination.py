@@ -10,6 +10,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.dates import MONTHS
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
@@ -85,12 +87,12 @@ class StoryPage:
         return len(self.object_list)
 
     @property
-    def newest_shared(self):
-        return self.object_list[0].submitted_at if self.object_list else None
-
-    @property
-    def oldest_shared(self):
-        return self.object_list[-1].submitted_at if self.object_list else None
+    def shared(self):
+        """When this page's stories were shared: "on 3 May 2026" or "from 3 May 2026 back to 12 April 2026"."""
+        if not self.object_list:
+            return ""
+        newest, oldest = _day(self.object_list[0].submitted_at), _day(self.object_list[-1].submitted_at)
+        return f"on {newest}" if newest == oldest else f"from {newest} back to {oldest}"
 
     @property
     def older_position(self):
@@ -99,3 +101,10 @@ class StoryPage:
     @property
     def newer_position(self):
         return Position.of(self.object_list[0]) if self.has_newer and self.object_list else None
+
+
+def _day(moment):
+    # As the template filter date:"j F Y" writes it, at a fraction of its cost (it took a
+    # quarter of the list template's time).
+    local = timezone.localtime(moment)
+    return f"{local.day} {MONTHS[local.month]} {local.year}"

@@ -82,6 +82,23 @@ def test_the_list_says_which_stretch_of_time_the_page_shows(client, make_story):
     assert "This page shows stories shared from 3 May 2026 back to 12 April 2026." in text
 
 
+def test_a_page_of_stories_shared_on_one_day_names_that_day(client, make_story):
+    make_story(submitted_at=datetime.datetime(2026, 5, 3, 9, tzinfo=datetime.UTC))
+    make_story(submitted_at=datetime.datetime(2026, 5, 3, 18, tzinfo=datetime.UTC))
+
+    assert "This page shows stories shared on 3 May 2026." in client.get(LIST_URL).text
+
+
+def test_filters_that_match_no_story_say_so_and_lead_back_to_every_story(client, make_story):
+    make_story(condition=Story.Condition.CROHNS_DISEASE)
+
+    response = client.get(LIST_URL, {"condition": "lupus"})
+
+    assert response.status_code == 200
+    assert "No stories match yet." in response.text
+    assert f'<a href="{LIST_URL}">see all stories</a>' in response.text
+
+
 def test_the_story_count_has_a_thousands_separator(client, make_story):
     story = make_story()
     Story.objects.bulk_create(
@@ -251,6 +268,21 @@ def test_a_card_names_an_answer_no_longer_offered_as_it_was_stored(client, make_
 
     assert "Time on Imuran: since-2019." in page
     assert "Condition: pemphigus." in page
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("one two three", "one two three"),
+        ("one two three   \n", "one two three"),
+        ("one two three four", "one two three …"),
+        ("  one\ttwo\n\nthree four five  ", "one two three …"),
+    ],
+)
+def test_an_excerpt_ends_with_an_ellipsis_only_when_words_are_left_out(text, shown):
+    from stories.cards import excerpt
+
+    assert excerpt(text, 3) == shown
 
 
 def test_a_card_escapes_what_its_author_typed_and_shows_the_first_forty_five_words(client, make_story):
