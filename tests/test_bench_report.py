@@ -1,0 +1,90 @@
+"""`make bench`'s verdicts (bench/report.py): each row is judged against the bare floor of its own minutes."""
+
+from bench.report import judge, markdown
+from bench.scenario import FLOOR_EVERY, Page, with_floor_checks
+
+
+def row(kind, rps, target=None):
+    return {
+        "page": kind,
+        "kind": kind,
+        "via": "bare" if kind == "bare" else "app",
+        "requests_per_second": rps,
+        "requests": int(rps * 10),
+        "p50_ms": 1.0,
+        "p99_ms": 2.0,
+        "errors": 0,
+        "statuses": {"200": int(rps * 10)},
+        "target": target,
+    }
+
+
+def results(*rows):
+    return {
+        "rows": list(rows),
+        "admin_queue": {"p50_ms": 50, "max_ms": 60, "count": 20, "target_ms": 300},
+        "transfer": {
+            "total_bytes": 10_000,
+            "target_bytes": 50 * 1024,
+            "files": [{"encoding": "gzip", "bytes": 8_000}],
+            "html_uncompressed_bytes": 30_000,
+            "scripts": 0,
+        },
+        "machine": {"cpus": 2, "cpu_model": "test", "memory_gb": 24, "python": "3.11", "django": "5.2"}
+        | {"postgresql": "15", "wrk": "4.1", "nginx": "1.22"},
+        "settings": {"threads": 2, "connections": 32, "duration": 10, "warmup": 2},
+        "dataset": {"approved": 1_000_000, "pending": 100_000, "rejected": 100_000},
+        "load_average_before": 1.0,
+        "load_average_after": 1.0,
+        "story_rate_limit": 5,
+    }
+
+
+def test_a_row_is_judged_against_the_floors_measured_just_before_and_after_it():
+    measured = results(
+        row("bare", 6_000),
+        row("baseline", 3_000),
+        row("page", 4_000, target=0.8),
+        row("bare", 4_000),
+        row("page", 3_400, target=0.8),
+        row("bare", 4_500),
+        row("baseline", 3_000),
+    )
+
+    judge(measured)
+    first, second = (r for r in measured["rows"] if r["kind"] == "page")
+
+    # 4,000 against (6,000 + 4,000) / 2: the slower floor of its own minutes, not the run's mean.
+    assert (round(first["ratio_bare"], 2), first["result"]) == (0.8, "PASS")
+    assert (round(second["ratio_bare"], 2), second["result"]) == (0.8, "PASS")
+    assert measured["rows"][5]["ratio_bare"] == 1  # a floor row is its own floor
+
+
+def test_a_row_below_its_target_against_its_own_floors_fails():
+    measured = results(row("bare", 5_000), row("baseline", 3_000), row("page", 3_900, target=0.8), row("bare", 5_000))
+    measured["rows"].append(row("baseline", 3_000))
+
+    judge(measured)
+
+    assert measured["rows"][2]["result"] == "FAIL"
+
+
+def test_a_run_whose_floor_moved_by_more_than_fifteen_percent_is_called_noisy():
+    measured = results(
+        row("bare", 6_000), row("baseline", 3_000), row("bare", 4_000), row("bare", 5_800), row("baseline", 3_000)
+    )
+    judge(measured)
+
+    assert "**Noisy run**: the bare floor ranged from 4,000 to 6,000 req/s" in markdown(measured)
+
+
+def test_the_plan_measures_the_floor_again_after_every_few_rows_and_at_the_end():
+    floor = Page("bare Django floor again", "/bench/bare/", kind="bare", via="bare")
+    pages = [Page("bare Django floor", "/bench/bare/", kind="bare", via="bare")]
+    pages += [Page(f"page {number}", f"/{number}/") for number in range(2 * FLOOR_EVERY + 1)]
+
+    checked = with_floor_checks(pages, floor)
+
+    positions = [number for number, page in enumerate(checked) if page is floor]
+    assert positions == [FLOOR_EVERY, 2 * FLOOR_EVERY + 1, len(checked) - 1]
+    assert [page for page in checked if page is not floor] == pages
