@@ -170,7 +170,7 @@ def a_change_through_one_is_served_by_the_other(urls, overview, recheck):
     after = statuses(through_b, path)
     if set(after) != {404}:
         failures.append(f"{recheck:g} s after unpublishing through A, B still served the article: {after}")
-    time.sleep(1)  # nginx keeps a page until one second after it was asked for
+    time.sleep(1)  # nginx keeps a page through the second in which it was asked for
     after = statuses(through_front, path)
     if set(after) != {404}:
         failures.append(f"{recheck + 1:g} s after unpublishing, nginx still served the article: {after}")

@@ -8,8 +8,12 @@ def judge(results):
         measured = [row["requests_per_second"] for row in rows if row["kind"] == kind]
         return sum(measured) / len(measured)
 
+    # The run's means, for the JSON; the verdicts use the floors beside each row.
     results["bare_rps"], results["baseline_rps"] = mean_rps("bare"), mean_rps("baseline")
-    floors = [number for number, row in enumerate(rows) if row["kind"] == "bare"]
+    # A floor row that lost requests measured nothing: it judges no row.
+    floors = [number for number, row in enumerate(rows) if row["kind"] == "bare" and row["errors"] == 0]
+    if not floors or not all(rows[floor]["requests_per_second"] > 0 for floor in floors):
+        raise RuntimeError("The bare floor answered no request cleanly; there is nothing to judge the rows against.")
     for number, row in enumerate(rows):
         # Against the bare floor measured just before and just after the row (the mean of the
         # two): on a shared machine whose speed drifts, a row is judged by its own minutes.

@@ -286,9 +286,10 @@ def _storable(request, response, entry):
 def _respond(request, page, result, started, request_id):
     copy = page.gzipped if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else page.plain
     response = HttpResponse(copy.body, headers=dict(copy.headers))
-    # The front server (nginx) may keep this answer until one second after the
-    # request began, never longer: a change reaches readers at most a second later.
-    response["X-Accel-Expires"] = f"@{int(started) + 1}"
+    # The front server (nginx) may keep this answer until the second in which the request
+    # began has passed, never longer: a change reaches readers at most a second later.
+    # nginx counts whole seconds and treats "@T" as current through all of second T.
+    response["X-Accel-Expires"] = f"@{int(started)}"
     response["X-Page-Cache"] = result
     response["X-Request-ID"] = request_id
     if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:

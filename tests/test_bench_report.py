@@ -1,5 +1,7 @@
 """`make bench`'s verdicts (bench/report.py): each row is judged against the bare floor of its own minutes."""
 
+import pytest
+
 from bench.report import judge, markdown
 from bench.scenario import FLOOR_EVERY, Page, with_floor_checks
 
@@ -78,13 +80,38 @@ def test_a_run_whose_floor_moved_by_more_than_fifteen_percent_is_called_noisy():
     assert "**Noisy run**: the bare floor ranged from 4,000 to 6,000 req/s" in markdown(measured)
 
 
-def test_the_plan_measures_the_floor_again_after_every_few_rows_and_at_the_end():
+def test_a_floor_row_that_lost_requests_judges_no_row():
+    measured = results(row("bare", 5_000), row("baseline", 3_000), row("bare", 9_000), row("page", 4_000, target=0.8))
+    measured["rows"][2]["errors"] = 12
+    measured["rows"].append(row("baseline", 3_000))
+
+    judge(measured)
+
+    assert measured["rows"][3]["floor_rps"] == 5_000
+
+
+def test_a_run_whose_floor_never_answered_stops_with_a_plain_message():
+    measured = results(row("bare", 0), row("baseline", 3_000), row("page", 4_000, target=0.8), row("bare", 0))
+
+    with pytest.raises(RuntimeError, match="bare floor answered no request"):
+        judge(measured)
+
+
+@pytest.mark.parametrize(
+    ("pages_after_the_first_floor", "floor_positions"),
+    # The first floor is one of the plan's rows, so the next comes after five pages: a row's
+    # neighbours are never more than six rows away, and the plan always ends on a floor.
+    [(5, [6]), (11, [6, 13]), (12, [6, 13, 15])],
+)
+def test_the_plan_measures_the_floor_again_after_every_six_rows_and_once_at_the_end(
+    pages_after_the_first_floor, floor_positions
+):
+    assert FLOOR_EVERY == 6
     floor = Page("bare Django floor again", "/bench/bare/", kind="bare", via="bare")
     pages = [Page("bare Django floor", "/bench/bare/", kind="bare", via="bare")]
-    pages += [Page(f"page {number}", f"/{number}/") for number in range(2 * FLOOR_EVERY + 1)]
+    pages += [Page(f"page {number}", f"/{number}/") for number in range(pages_after_the_first_floor)]
 
     checked = with_floor_checks(pages, floor)
 
-    positions = [number for number, page in enumerate(checked) if page is floor]
-    assert positions == [FLOOR_EVERY, 2 * FLOOR_EVERY + 1, len(checked) - 1]
+    assert [number for number, page in enumerate(checked) if page is floor] == floor_positions
     assert [page for page in checked if page is not floor] == pages

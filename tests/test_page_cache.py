@@ -86,6 +86,17 @@ def test_scheduled_article_appears_on_the_cached_home_page_when_its_time_comes(c
         assert "Scheduled section" in client.get(reverse("home")).text
 
 
+def test_the_front_server_may_keep_a_page_only_until_the_second_its_request_began_has_passed(client, make_article):
+    article = make_article()
+    began = (timezone.now() + datetime.timedelta(hours=1)).replace(microsecond=700_000)
+
+    with time_machine.travel(began, tick=False):
+        response = client.get(article.get_absolute_url())
+
+    # nginx keeps "@T" through all of second T: here 0.3 s more, never a second and more.
+    assert response["X-Accel-Expires"] == f"@{int(began.replace(microsecond=0).timestamp())}"
+
+
 def test_returning_reader_gets_304_not_modified(client, make_article):
     article = make_article()
     first = client.get(article.get_absolute_url())

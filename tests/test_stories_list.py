@@ -89,6 +89,13 @@ def test_a_page_of_stories_shared_on_one_day_names_that_day(client, make_story):
     assert "This page shows stories shared on 3 May 2026." in client.get(LIST_URL).text
 
 
+def test_a_story_shared_late_in_the_evening_in_summer_is_dated_by_the_uk_clock(client, make_story):
+    # 23:30 UTC on 2 May is 00:30 on 3 May in British Summer Time.
+    make_story(submitted_at=datetime.datetime(2026, 5, 2, 23, 30, tzinfo=datetime.UTC))
+
+    assert "This page shows stories shared on 3 May 2026." in client.get(LIST_URL).text
+
+
 def test_filters_that_match_no_story_say_so_and_lead_back_to_every_story(client, make_story):
     make_story(condition=Story.Condition.CROHNS_DISEASE)
 

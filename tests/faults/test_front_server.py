@@ -54,7 +54,10 @@ def cache_status(front, path, **headers):
 
 
 def asked_for_twice(front, path, **headers):
-    # nginx stores a page only when it is asked for a second time (proxy_cache_min_uses 2).
+    # nginx stores a page only when it is asked for a second time (proxy_cache_min_uses 2), and
+    # keeps it through the second in which it was fetched: start at the top of a second, so the
+    # test's next request falls in the same one.
+    time.sleep(1 - time.time() % 1)
     for _ in range(2):
         front[0].request(path, headers=headers)
 
@@ -71,13 +74,14 @@ def test_a_page_asked_for_again_is_served_by_the_front_server(front):
 
 def test_a_page_asked_for_once_is_never_written_to_the_front_servers_disk(front):
     _, _, run_dir = front
-    before = cached_files(run_dir)
+    before = set(cached_files(run_dir))
 
     assert cache_status(front, "/articles/immune-system/") == "MISS"
 
-    assert cached_files(run_dir) == before
+    # nginx's cache manager may drop older entries meanwhile; it never adds one.
+    assert set(cached_files(run_dir)) - before == set()
     assert cache_status(front, "/articles/immune-system/") == "MISS"
-    assert len(cached_files(run_dir)) == len(before) + 1
+    assert len(set(cached_files(run_dir)) - before) == 1
 
 
 @pytest.mark.parametrize("cookie", ["sessionid", "messages"])
