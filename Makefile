@@ -16,7 +16,7 @@ SERVE_ENV = DJANGO_DEBUG=false DJANGO_HTTPS=false DJANGO_BEHIND_PROXY=true SITE_
 NEED_NGINX = command -v nginx >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nginx)
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint format demo bench bench-multiprocess backup restore
+.PHONY: help run serve test lint format demo bench profile bench-multiprocess backup restore
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-19s %s\n", $$1, $$2}'
@@ -64,6 +64,9 @@ bench: $(VENV)/.runtime-installed $(DEV_KEY_FILE) ## Benchmark every page, Postg
 	@command -v wrk >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk)
 	@$(NEED_NGINX)
 	$(SERVE_ENV) $(PY) -m bench.run $(BENCH_ARGS)
+
+profile: $(VENV)/.runtime-installed $(DEV_KEY_FILE) ## Where an uncached page's time goes, in one process (after `make bench`; PROFILE_ARGS="--top 30")
+	$(SERVE_ENV) $(PY) -m bench.profile $(PROFILE_ARGS)
 
 bench-multiprocess: $(VENV)/.dev-installed $(DEV_KEY_FILE) ## Two app instances behind nginx, one PostgreSQL, Redis and S3 store
 	@$(NEED_NGINX)

@@ -104,7 +104,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # The Content Security Policy and Permissions-Policy, built once per process.
     "imuran_info.middleware.security_headers",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Database out of reach: a friendly 503 with Retry-After, never a 500 (issue 11).

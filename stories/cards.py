@@ -12,14 +12,13 @@ from collections import defaultdict
 from html import escape
 
 from django.http import Http404
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from imuran_info.prepared import PreparedQuery
+from pages.addresses import address
 from stories.models import Story, side_effect_tags
 
 EXCERPT_WORDS = 45
-ADDRESS_MARKER = 987654321
 
 
 def _links(*story_ids):
@@ -55,10 +54,11 @@ def with_side_effects(rows):
 
 def story_cards(stories, *, side_effects=None):
     """The cards, one <article> each; with `side_effects` (from side_effects_of) their tags too."""
-    # Addresses differ only by the story's number: reverse() once, not once per card.
-    address = reverse("stories:detail", args=[ADDRESS_MARKER]).replace(str(ADDRESS_MARKER), "{}")
     return mark_safe(  # noqa: S308 (every value in a card is escaped by _card)
-        "".join(_card(story, address.format(story.pk), (side_effects or {}).get(story.pk, ())) for story in stories)
+        "".join(
+            _card(story, address("stories:detail", story.pk), (side_effects or {}).get(story.pk, ()))
+            for story in stories
+        )
     )
 
 

@@ -104,7 +104,7 @@ def story_detail(request, pk):
         {
             "story": story,
             "description": excerpt(story.text, 30),
-            "side_effects": side_effects,
+            "facts": story.facts(side_effects),
             "themes": themes_of(story, themes),
         },
     )

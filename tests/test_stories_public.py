@@ -1,6 +1,7 @@
 """A story's public page, reports from readers, the policy pages, the home page and the sitemap."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -63,6 +64,34 @@ def test_story_page_shows_ratings_and_side_effects_in_words(client, make_story):
 
     assert "4 out of 5" in text
     assert "Hair thinning" in text
+
+
+def test_story_page_in_brief_lists_only_the_questions_the_author_answered_in_the_forms_order(client, make_story):
+    story = make_story(
+        side_effects=["hair-thinning"],
+        age_band=Story.AgeBand.FROM_25,
+        time_to_help=Story.TimeToHelp.UNDER_6_MONTHS,
+        overall_rating=2,
+    )
+
+    text = client.get(story.get_absolute_url()).text
+
+    assert "<h2>In brief</h2>" in text
+    assert re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", text) == [
+        ("Side effects", "Hair thinning"),
+        ("Age of the person taking Imuran", "25 to 34"),
+        ("How long it took to help", "3 to 6 months"),
+        ("Overall", "2 out of 5"),
+    ]
+
+
+def test_story_page_has_no_in_brief_heading_when_no_question_was_answered(client, make_story):
+    story = make_story()
+
+    text = client.get(story.get_absolute_url()).text
+
+    assert "In brief" not in text
+    assert "<dl" not in text
 
 
 @pytest.mark.parametrize("status", [Story.Status.PENDING, Story.Status.REJECTED, Story.Status.WITHDRAWN])

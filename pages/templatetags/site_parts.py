@@ -4,6 +4,9 @@ The header, the search box and the footer, and the fixed parts of story pages an
 list, hold only links to the site's own pages, which never move while a process runs.
 Rendering them (and reversing their dozen addresses) on every page cost about a third of an
 uncached story page. Nothing a reader, a story or an editor wrote may go in one.
+
+`{% address "stories:report" story.pk %}` is `{% url %}` for the same fixed addresses, reversed
+once per process (pages/addresses.py), for the links a public page renders each time.
 """
 
 from functools import cache
@@ -12,7 +15,10 @@ from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from pages.addresses import address
+
 register = template.Library()
+register.simple_tag(address)
 
 
 @register.simple_tag
