@@ -54,6 +54,10 @@ class PreparedQuery:
             compiled[key] = _Compiled(self._build, values, shape)
         return compiled[key].run(values)
 
+    def shapes_kept(self):
+        """How many shapes this thread keeps compiled (at most MAX_SHAPES)."""
+        return len(getattr(self._local, "compiled", None) or ())
+
 
 class _Compiled:
     def __init__(self, build, values, shape):
