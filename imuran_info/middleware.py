@@ -14,15 +14,24 @@ RETRY_AFTER_SECONDS = 30
 def security_headers(get_response):
     """The security headers Django does not set, the same on every answer.
 
-    The Content Security Policy (settings.CONTENT_SECURITY_POLICY) uses no nonce, since no page
-    has inline script, so django-csp builds it once per process here: its middleware built it
-    afresh for every response, a twentieth of an uncached page's time. Permissions-Policy turns
-    off browser features we never use.
+    The Content Security Policy (settings.CONTENT_SECURITY_POLICY, and a report-only one if
+    set) uses no nonce, since no page has inline script, so django-csp builds it once per
+    process here: its middleware built it afresh for every response, a twentieth of an
+    uncached page's time. Its per-view decorators and EXCLUDE_URL_PREFIXES therefore do
+    nothing; the site uses neither. Permissions-Policy turns off browser features we never use.
     """
-    headers = {"Content-Security-Policy": build_policy(), "Permissions-Policy": settings.PERMISSIONS_POLICY}
+    policies = {
+        "Content-Security-Policy": build_policy(),
+        "Content-Security-Policy-Report-Only": build_policy(report_only=True),
+        "Permissions-Policy": settings.PERMISSIONS_POLICY,
+    }
+    headers = {name: value for name, value in policies.items() if value}
 
     def middleware(request):
         response = get_response(request)
+        if settings.DEBUG and response.status_code in (404, 500):
+            # Django's technical 404 and 500 pages (development only) style and script themselves inline.
+            return response
         for name, value in headers.items():
             response.headers.setdefault(name, value)
         return response

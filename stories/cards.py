@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils.safestring import mark_safe
 
 from imuran_info.prepared import PreparedQuery
-from pages.addresses import address
+from pages.addresses import address_pattern
 from stories.models import Story, side_effect_tags
 
 EXCERPT_WORDS = 45
@@ -54,10 +54,10 @@ def with_side_effects(rows):
 
 def story_cards(stories, *, side_effects=None):
     """The cards, one <article> each; with `side_effects` (from side_effects_of) their tags too."""
+    story_address = address_pattern("stories:detail", 1)
     return mark_safe(  # noqa: S308 (every value in a card is escaped by _card)
         "".join(
-            _card(story, address("stories:detail", story.pk), (side_effects or {}).get(story.pk, ()))
-            for story in stories
+            _card(story, story_address.format(story.pk), (side_effects or {}).get(story.pk, ())) for story in stories
         )
     )
 

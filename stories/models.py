@@ -1,6 +1,7 @@
 import secrets
 from collections import Counter
 from functools import cache
+from types import MappingProxyType
 
 from django.conf import settings
 from django.db import models, transaction
@@ -242,8 +243,8 @@ class Story(StoryWorkflow, models.Model):
         labels = plain_labels()
         answers = [
             ("Side effects", ", ".join(side_effects)),
-            ("Age of the person taking Imuran", labels["age_band"].get(self.age_band, "")),
-            ("How long it took to help", labels["time_to_help"].get(self.time_to_help, "")),
+            ("Age of the person taking Imuran", labels["age_band"].get(self.age_band, self.age_band)),
+            ("How long it took to help", labels["time_to_help"].get(self.time_to_help, self.time_to_help)),
             ("Did it help?", self.helped_rating and f"{self.helped_rating} out of 5"),
             ("How easy was it to live with?", self.ease_rating and f"{self.ease_rating} out of 5"),
             ("Overall", self.overall_rating and f"{self.overall_rating} out of 5"),
@@ -273,10 +274,11 @@ class Story(StoryWorkflow, models.Model):
 
 @cache
 def plain_labels():
-    """The choices' labels a story's byline and facts show, as plain text, once per process.
+    """The words a story's byline and "In brief" list show for each answer, looked up once per process.
 
-    The site speaks one language (settings.LANGUAGE_CODE; nothing activates another), and
-    turning the lazy labels into text for every byline took a tenth of a list page.
+    The month names are lazy translations: the site speaks one language (settings.LANGUAGE_CODE;
+    nothing activates another), and translating them again for every byline took a tenth of a
+    list page. The choices' labels are plain text, gathered here so every reader of them is alike.
     """
     choices = {
         "condition": Story.Condition.choices,
@@ -285,7 +287,7 @@ def plain_labels():
         "age_band": Story.AgeBand.choices,
         "month": MONTHS.items(),
     }
-    return {kind: {value: str(label) for value, label in pairs} for kind, pairs in choices.items()}
+    return {kind: MappingProxyType({value: str(label) for value, label in pairs}) for kind, pairs in choices.items()}
 
 
 def local_time(moment):

@@ -2,13 +2,13 @@
 
 import pytest
 from django.template import engines
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse, set_script_prefix, set_urlconf
 
 from pages.addresses import address
 
 
 @pytest.mark.parametrize(
-    ("name", "args"), [("stories:list", []), ("stories:report", [7]), ("stories:detail", [123456])]
+    ("name", "args"), [("stories:list", []), ("stories:report", [7]), ("stories:detail", [123456]), ("home", [])]
 )
 def test_an_address_is_the_one_django_reverses(name, args):
     assert address(name, *args) == reverse(name, args=args)
@@ -20,9 +20,36 @@ def test_each_story_number_gets_its_own_address_from_the_one_pattern():
     assert (first, second) == (reverse("stories:detail", args=[1]), reverse("stories:detail", args=[22]))
 
 
-def test_an_address_takes_only_whole_numbers_so_nothing_unescaped_reaches_a_page():
-    with pytest.raises(ValueError):
-        address("stories:detail", "1/../../admin")
+@pytest.mark.parametrize("argument", ["1/../../admin", "7", 3.9])
+def test_an_address_takes_only_whole_numbers_so_nothing_unescaped_reaches_a_page(argument):
+    with pytest.raises(TypeError):
+        address("stories:detail", argument)
+
+
+def test_an_address_refuses_a_negative_number_as_reverse_would():
+    with pytest.raises(ValueError, match="negative"):
+        address("stories:detail", -5)
+
+
+@pytest.fixture
+def site_under_a_prefix():
+    before = get_script_prefix()
+    set_script_prefix("/imuran/")
+    yield
+    set_script_prefix(before)
+
+
+def test_a_site_served_under_a_script_prefix_gets_addresses_under_it(site_under_a_prefix):
+    assert address("stories:detail", 5) == reverse("stories:detail", args=[5]) == "/imuran/stories/5/"
+
+
+def test_a_converter_that_rewrites_the_number_is_refused_rather_than_linking_every_story_to_one_place():
+    set_urlconf("tests.urls_hex")
+    try:
+        with pytest.raises(ValueError, match="does not write its argument"):
+            address("hex-story", 255)
+    finally:
+        set_urlconf(None)
 
 
 def test_the_template_tag_writes_what_the_url_tag_writes():

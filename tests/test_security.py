@@ -158,3 +158,45 @@ def test_every_page_turns_off_camera_microphone_and_location(production):
         return not all(f"{feature}=()" in policy for feature in ("camera", "microphone", "geolocation"))
 
     assert pages_where(production, allows_devices) == {}
+
+
+def test_a_report_only_policy_in_the_settings_is_sent_beside_the_enforced_one(settings):
+    from django.http import HttpResponse
+
+    from imuran_info.middleware import security_headers
+
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    # Built when the process starts, as the middleware is: a new one here reads the new settings.
+    response = security_headers(lambda request: HttpResponse("page"))(None)
+
+    assert "default-src 'none'" in response["Content-Security-Policy-Report-Only"]
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_no_empty_policy_header_is_sent_when_a_policy_is_not_set(settings):
+    from django.http import HttpResponse
+
+    from imuran_info.middleware import security_headers
+
+    response = security_headers(lambda request: HttpResponse("page"))(None)
+
+    assert "Content-Security-Policy-Report-Only" not in response
+
+
+@pytest.mark.django_db
+def test_djangos_own_debug_404_page_works_in_development_without_the_policy_blocking_its_inline_style(client, settings):
+    settings.DEBUG = True
+
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert "Content-Security-Policy" not in response
+    assert "Permissions-Policy" not in response
+
+
+@pytest.mark.django_db
+def test_every_answer_in_production_carries_the_policy_even_a_404(client):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert "script-src 'self'" in response["Content-Security-Policy"]

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from imuran_info.sitemaps import StorySitemap
-from stories.models import Story, StoryReport
+from stories.models import SideEffect, Story, StoryReport
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +71,8 @@ def test_story_page_in_brief_lists_only_the_questions_the_author_answered_in_the
         side_effects=["hair-thinning"],
         age_band=Story.AgeBand.FROM_25,
         time_to_help=Story.TimeToHelp.UNDER_6_MONTHS,
+        helped_rating=4,
+        ease_rating=3,
         overall_rating=2,
     )
 
@@ -81,17 +83,37 @@ def test_story_page_in_brief_lists_only_the_questions_the_author_answered_in_the
         ("Side effects", "Hair thinning"),
         ("Age of the person taking Imuran", "25 to 34"),
         ("How long it took to help", "3 to 6 months"),
+        ("Did it help?", "4 out of 5"),
+        ("How easy was it to live with?", "3 out of 5"),
         ("Overall", "2 out of 5"),
     ]
 
 
-def test_story_page_has_no_in_brief_heading_when_no_question_was_answered(client, make_story):
+def test_story_page_leaves_out_of_in_brief_the_questions_left_unanswered(client, make_story):
+    story = make_story(time_to_help=Story.TimeToHelp.NOT_SURE, ease_rating=5)
+
+    text = client.get(story.get_absolute_url()).text
+
+    assert re.findall(r"<dt>(.*?)</dt>", text) == ["How long it took to help", "How easy was it to live with?"]
+
+
+def test_story_page_escapes_side_effect_names_in_in_brief(client, make_story):
+    SideEffect.objects.create(name="Rash <b>& itch</b>", slug="rash-test")
+    story = make_story(side_effects=["rash-test"])
+
+    text = client.get(story.get_absolute_url()).text
+
+    assert "<dd>Rash &lt;b&gt;&amp; itch&lt;/b&gt;</dd>" in text
+    assert "<b>& itch" not in text
+
+
+def test_story_page_has_no_in_brief_list_when_no_question_was_answered(client, make_story):
     story = make_story()
 
     text = client.get(story.get_absolute_url()).text
 
     assert "In brief" not in text
-    assert "<dl" not in text
+    assert 'class="story-facts"' not in text
 
 
 @pytest.mark.parametrize("status", [Story.Status.PENDING, Story.Status.REJECTED, Story.Status.WITHDRAWN])
