@@ -78,6 +78,8 @@ def markdown(results):
         "× bare: share of the bare Django floor (bench/bare/: one view, no middleware, same gunicorn), as measured",
         "just before and just after the row (the floor rows in the table);",
         "× full stack: share of the old baseline (three bytes through the site's whole middleware stack).",
+        "The full-stack baseline through nginx is the most any page the caches miss can reach: such a page",
+        "pays for nginx, the middleware stack and gunicorn as that row does, then for its own queries and HTML.",
         "errors: HTTP 4xx/5xx plus requests wrk gave up on (its timeout); a row with any fails. Every GET address",
         "is the one a browser ends on after redirects, so a healthy page answers 200 only.",
         "Rows marked uncached walk that many different addresses, so most requests miss both caches;",

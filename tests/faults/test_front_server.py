@@ -7,7 +7,10 @@ without it.
 import gzip
 import json
 import re
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlencode
 
 import pytest
@@ -198,3 +201,67 @@ def test_uploaded_images_are_served_by_the_front_server_and_can_never_run_as_a_p
     assert (status, body) == (200, image.read_bytes())
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Content-Security-Policy"] == "default-src 'none'"
+
+
+class HeldApp(BaseHTTPRequestHandler):
+    """An app server of the test's own: it notes each request, then answers only once released.
+
+    Its answers carry no X-Accel-Expires, so nginx never keeps them, as with the share form.
+    """
+
+    def do_GET(self):
+        self.server.arrived.release()
+        self.server.released.wait(timeout=30)
+        body = b"A page the front server never keeps.\n"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass  # the test's output, not the app's log
+
+
+@pytest.fixture
+def front_of_held_app(readable_folder):
+    app = ThreadingHTTPServer((HOST, free_port()), HeldApp)
+    app.daemon_threads = True
+    app.arrived, app.released = threading.Semaphore(0), threading.Event()
+    threading.Thread(target=app.serve_forever, daemon=True).start()
+    run_dir, port = readable_folder("held"), free_port()
+    try:
+        with nginx(
+            listen=port,
+            upstreams=[app.server_address[1]],
+            run_dir=run_dir,
+            static_root=run_dir,
+            media=media_location(None, run_dir),
+            worker_processes=1,
+        ):
+            yield Browser(f"http://{HOST}:{port}"), app
+    finally:
+        app.released.set()
+        app.shutdown()
+        app.server_close()
+
+
+def test_readers_asking_at_once_for_a_page_the_front_server_never_keeps_all_reach_the_app(front_of_held_app):
+    reader, app = front_of_held_app
+    # Asked for twice first: nginx counts an address before it would keep its page (min_uses 2).
+    app.released.set()
+    for _ in range(2):
+        assert reader.request("/stories/share/")[0] == 200
+        assert app.arrived.acquire(timeout=5)
+    app.released.clear()
+
+    with ThreadPoolExecutor(3) as pool:
+        answers = [pool.submit(reader.request, "/stories/share/") for _ in range(3)]
+        # All three reach the app while it still holds the first. With nginx's cache lock the
+        # second and third waited in the front server, in 500 ms steps up to its 5 s timeout.
+        reached = [app.arrived.acquire(timeout=4) for _ in range(3)]
+        app.released.set()
+        statuses = [answer.result()[0] for answer in answers]
+
+    assert reached == [True, True, True]
+    assert statuses == [200, 200, 200]
