@@ -1,4 +1,4 @@
-"""The site's own addresses reversed once per process (pages/addresses.py), and their template tag."""
+"""The site's own addresses and fixed page parts, made once per process (pages/addresses.py, site_part)."""
 
 import pytest
 from django.template import engines
@@ -41,6 +41,22 @@ def site_under_a_prefix():
 
 def test_a_site_served_under_a_script_prefix_gets_addresses_under_it(site_under_a_prefix):
     assert address("stories:detail", 5) == reverse("stories:detail", args=[5]) == "/imuran/stories/5/"
+
+
+def test_a_fixed_part_of_the_page_links_under_the_script_prefix_it_is_rendered_under(settings):
+    settings.DEBUG = False  # parts are kept per process only with DEBUG off
+    template = engines["django"].from_string('{% load site_parts %}{% site_part "includes/header.html" %}')
+    assert 'href="/stories/"' in template.render({})
+
+    before = get_script_prefix()
+    set_script_prefix("/imuran/")
+    try:
+        under_a_prefix = template.render({})
+    finally:
+        set_script_prefix(before)
+
+    assert 'href="/imuran/stories/"' in under_a_prefix
+    assert 'href="/stories/"' not in under_a_prefix
 
 
 def test_a_converter_that_rewrites_the_number_is_refused_rather_than_linking_every_story_to_one_place():

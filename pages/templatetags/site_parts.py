@@ -14,6 +14,7 @@ from functools import cache
 from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf
 
 from pages.addresses import address
 
@@ -26,9 +27,10 @@ def site_part(template_name):
     if settings.DEBUG:
         # In development a template edited while the server runs shows at once.
         return render_to_string(template_name)
-    return _rendered(template_name)
+    # Its links follow the script prefix and URLconf the part is rendered under, as addresses do.
+    return _rendered(template_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
 
 
 @cache
-def _rendered(template_name):
+def _rendered(template_name, prefix, urlconf):
     return render_to_string(template_name)
