@@ -1,4 +1,5 @@
-"""The front server as `make serve` runs it (deploy/): nginx in front of one gunicorn worker.
+"""The front server as `make serve` runs it (deploy/): nginx in front of one gunicorn worker, or
+of a small app of the test's own that holds its answers.
 
 Each protection of the microcache, the logs and the forwarded address has a test that fails
 without it.
@@ -225,7 +226,7 @@ class HeldApp(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def front_of_held_app(readable_folder):
-    app = ThreadingHTTPServer((HOST, free_port()), HeldApp)
+    app = ThreadingHTTPServer((HOST, 0), HeldApp)
     app.daemon_threads = True
     app.arrived, app.released = threading.Semaphore(0), threading.Event()
     threading.Thread(target=app.serve_forever, daemon=True).start()
@@ -259,6 +260,7 @@ def test_readers_asking_at_once_for_a_page_the_front_server_never_keeps_all_reac
         answers = [pool.submit(reader.request, "/stories/share/") for _ in range(3)]
         # All three reach the app while it still holds the first. With nginx's cache lock the
         # second and third waited in the front server, in 500 ms steps up to its 5 s timeout.
+        # (A lock with a timeout under this 4 s wait would get past this test.)
         reached = [app.arrived.acquire(timeout=4) for _ in range(3)]
         app.released.set()
         statuses = [answer.result()[0] for answer in answers]
