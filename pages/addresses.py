@@ -30,7 +30,12 @@ def address_pattern(name, arguments):
     Asking for the request's script prefix and URLconf costs a third of address(): once per
     list, not once per card.
     """
-    return _pattern(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, name, arguments)
+    return _pattern(*urls_in_use(), name, arguments)
+
+
+def urls_in_use():
+    """The script prefix and URLconf a link made now would follow: what a per-process copy is kept by."""
+    return get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
 
 
 @cache

@@ -1,5 +1,7 @@
 """The site's own addresses and fixed page parts, made once per process (pages/addresses.py, site_part)."""
 
+import contextlib
+
 import pytest
 from django.template import engines
 from django.urls import get_script_prefix, reverse, set_script_prefix, set_urlconf
@@ -31,12 +33,20 @@ def test_an_address_refuses_a_negative_number_as_reverse_would():
         address("stories:detail", -5)
 
 
-@pytest.fixture
-def site_under_a_prefix():
+@contextlib.contextmanager
+def served_under_a_prefix():
     before = get_script_prefix()
     set_script_prefix("/imuran/")
-    yield
-    set_script_prefix(before)
+    try:
+        yield
+    finally:
+        set_script_prefix(before)
+
+
+@pytest.fixture
+def site_under_a_prefix():
+    with served_under_a_prefix():
+        yield
 
 
 def test_a_site_served_under_a_script_prefix_gets_addresses_under_it(site_under_a_prefix):
@@ -48,12 +58,8 @@ def test_a_fixed_part_of_the_page_links_under_the_script_prefix_it_is_rendered_u
     template = engines["django"].from_string('{% load site_parts %}{% site_part "includes/header.html" %}')
     assert 'href="/stories/"' in template.render({})
 
-    before = get_script_prefix()
-    set_script_prefix("/imuran/")
-    try:
+    with served_under_a_prefix():
         under_a_prefix = template.render({})
-    finally:
-        set_script_prefix(before)
 
     assert 'href="/imuran/stories/"' in under_a_prefix
     assert 'href="/stories/"' not in under_a_prefix

@@ -14,9 +14,8 @@ from functools import cache
 from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, get_urlconf
 
-from pages.addresses import address
+from pages.addresses import address, urls_in_use
 
 register = template.Library()
 register.simple_tag(address)
@@ -28,7 +27,7 @@ def site_part(template_name):
         # In development a template edited while the server runs shows at once.
         return render_to_string(template_name)
     # Its links follow the script prefix and URLconf the part is rendered under, as addresses do.
-    return _rendered(template_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    return _rendered(template_name, *urls_in_use())
 
 
 @cache
