@@ -14,12 +14,17 @@ def site_url():
     return f"{'https' if settings.HTTPS else 'http'}://{host}"
 
 
+def canonical_url(request):
+    """The page's one address for search engines: the site's own, and the path without a query."""
+    return f"{site_url()}{escape_uri_path(request.path)}"
+
+
 def site(request):
     return {
         "SITE_NAME": settings.SITE_NAME,
         "SITE_PUBLISHER": settings.SITE_PUBLISHER,
         "site_url": site_url(),
-        "canonical_url": f"{site_url()}{escape_uri_path(request.path)}",
+        "canonical_url": canonical_url(request),
         # The privacy notice and contact page name these; empty until the operator sets them.
         "SITE_DATA_CONTROLLER": settings.SITE_DATA_CONTROLLER,
         "SITE_CONTACT_EMAIL": settings.SITE_CONTACT_EMAIL,

@@ -144,6 +144,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a health check that needs no round trip (imuran_info/postgresql).
+    DATABASES["default"]["ENGINE"] = "imuran_info.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # With REDIS_URL every app process shares one cache (counts, sitemaps, rate limits);

@@ -16,6 +16,7 @@ from stories import throttle
 from stories.cards import excerpt, side_effects_of, story_cards, with_side_effects
 from stories.forms import ReportForm, StoryFilterForm, StoryForm, filtered
 from stories.models import Story
+from stories.page_html import list_page, story_page
 from stories.pagination import Position, StoryPage, window
 
 STORIES_PER_PAGE = 20
@@ -85,7 +86,7 @@ def approved_count(condition, side_effect):
 
 
 def _story_list_page(request, context, status=200):
-    response = render(request, "stories/story_list.html", context, status=status)
+    response = list_page(request, **context, status=status)
     if status != 200:
         response.cache_timeout = 0  # made-up addresses never take a place in the page cache
     return response
@@ -98,15 +99,12 @@ def story_detail(request, pk):
     themes = published_themes()
     # Anything not approved answers exactly like a page that never existed.
     story, side_effects = with_side_effects(story_rows(pk, themes=themes))
-    return render(
+    return story_page(
         request,
-        "stories/story_detail.html",
-        {
-            "story": story,
-            "description": excerpt(story.text, 30),
-            "facts": story.facts(side_effects),
-            "themes": themes_of(story, themes),
-        },
+        story=story,
+        description=excerpt(story.text, 30),
+        facts=story.facts(side_effects),
+        themes=themes_of(story, themes),
     )
 
 

@@ -7,6 +7,7 @@ from django.template import engines
 from django.urls import get_script_prefix, reverse, set_script_prefix, set_urlconf
 
 from pages.addresses import address
+from pages.frame import framed
 
 
 @pytest.mark.parametrize(
@@ -82,3 +83,18 @@ def test_the_template_tag_writes_what_the_url_tag_writes():
     ours, djangos = template.render({"number": 42}).split("|")
 
     assert ours == djangos == "/stories/42/report/"
+
+
+def test_the_frame_around_story_pages_links_under_the_script_prefix_it_is_rendered_under(settings, rf):
+    settings.DEBUG = False  # the frame is kept per process only with DEBUG off
+
+    def page():
+        return framed(rf.get("/stories/1/"), title="A story", description="", content="").content.decode()
+
+    assert 'href="/stories/"' in page()
+
+    with served_under_a_prefix():
+        under_a_prefix = page()
+
+    assert 'href="/imuran/stories/"' in under_a_prefix
+    assert 'href="/stories/"' not in under_a_prefix

@@ -252,7 +252,7 @@ def test_second_page_of_a_filtered_list_stays_filtered(client, make_story):
     first = client.get(LIST_URL, {"condition": "lupus"})
     response = client.get(LIST_URL + older_stories_link(first))
 
-    assert [story.title for story in response.context["page"]] == ["Lupus 20"]
+    assert re.findall(r"Lupus \d\d|Crohn's story", html.unescape(response.text)) == ["Lupus 20"]
 
 
 @pytest.mark.parametrize("count", [3, 30])

@@ -29,6 +29,18 @@ def test_story_page_shows_the_story_with_line_breaks_kept_and_html_escaped(clien
     assert "<script>alert(1)" not in text
 
 
+def test_a_title_and_name_with_markup_are_shown_as_typed_and_never_run(client, make_story):
+    story = make_story(title='<img src=x onerror="alert(1)">', display_name="<b>Sam</b>")
+
+    text = client.get(story.get_absolute_url()).text
+
+    shown = "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
+    assert f"<title>{shown}: a patient's story | Imuran Info</title>" in text
+    assert f'<h1 id="story-title" dir="auto">{shown}</h1>' in text
+    assert "By &lt;b&gt;Sam&lt;/b&gt;" in text
+    assert "<img src=x" not in text and "<b>Sam" not in text
+
+
 def test_story_page_describes_itself_to_search_engines_with_its_first_thirty_words_escaped(client, make_story):
     words = [f"word{number}" for number in range(40)]
     story = make_story(text='"Quoted" <b>bold</b> ' + " ".join(words))
