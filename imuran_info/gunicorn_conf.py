@@ -9,6 +9,7 @@
   made for this run and removed when gunicorn stops.
 """
 
+import gc
 import os
 import shutil
 import tempfile
@@ -73,3 +74,10 @@ def child_exit(server, worker):
 def on_exit(server):
     if _made_metrics_dir:
         shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+
+
+def post_worker_init(worker):
+    # Everything loaded so far (Django, the URL patterns, the templates) lives as long as the
+    # worker: out of the garbage collector's sight, its full collections no longer walk it.
+    # They had cost about a tenth of an uncached page's time, 40 ms at a time.
+    gc.freeze()

@@ -13,10 +13,14 @@ query's shape: each shape is compiled once. Only numbers and moments can be stan
 On PostgreSQL each shape is also a prepared statement of the connection (PREPARE once, then
 EXECUTE): planning the story page's query took PostgreSQL four times as long as running it.
 A prepared statement outlives a rolled-back transaction and ends with its connection, so each
-is made once per connection, the first time that connection runs it.
+is made once per connection, the first time that connection runs it. It is named after its SQL,
+so a connection holds at most one per distinct query, however often the shapes start again.
+PREPARE is part of setting the connection up, as Django's own session settings are: it goes
+through the driver's cursor, and the query counts of tests and logs see only each EXECUTE.
 """
 
 import datetime
+import hashlib
 import itertools
 import re
 import threading
@@ -33,8 +37,9 @@ STAND_IN_MOMENT = datetime.datetime(1000, 1, 1, tzinfo=datetime.UTC)
 # Shapes kept per query before starting again: a few dozen are in use at any time, and
 # a shape that includes titles (a story page's published themes) changes with each edit.
 MAX_SHAPES = 256
-# Each shape's statement name, unique in this process (and so on each of its connections).
-_statement_numbers = itertools.count(1)
+# {the driver's connection: names of the statements it holds}; a closed connection drops out.
+_prepared = weakref.WeakKeyDictionary()
+_prepared_lock = threading.Lock()
 
 
 class PreparedQuery:
@@ -88,8 +93,7 @@ class _Compiled:
         self.converters = self.compiler.get_converters(
             [column[0] for column in self.compiler.select[: self.compiler.col_count]]
         )
-        self.statement = f"prepared_query_{next(_statement_numbers)}"
-        self.prepared_on = weakref.WeakSet()  # the driver's connections that hold the statement
+        self.statement = "prepared_" + hashlib.blake2b(self.sql.encode(), digest_size=12).hexdigest()
         # The same QuerySet built with the request's own values must be the same SQL with those
         # values in the same places. Otherwise a value steered the SQL (Django drops a
         # comparison a stand-in makes pointless) or the query reads something at build time,
@@ -112,10 +116,9 @@ class _Compiled:
         connection = connections[self.db]
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                if connection.connection not in self.prepared_on:
-                    cursor.execute(f"PREPARE {self.statement} AS {_numbered(self.sql)}")
-                    self.prepared_on.add(connection.connection)
-                cursor.execute(f"EXECUTE {self.statement}({', '.join(['%s'] * len(params))})", params)
+                self._prepare_on(connection.connection)
+                arguments = f"({', '.join(['%s'] * len(params))})" if params else ""
+                cursor.execute(f"EXECUTE {self.statement}{arguments}", params)
             else:
                 cursor.execute(self.sql, params)
             rows = cursor.fetchall()
@@ -125,6 +128,14 @@ class _Compiled:
             # Columns past col_count only serve the ordering; the QuerySet leaves them out too.
             return [tuple(row[: self.compiler.col_count]) for row in rows]
         return [self._instance(row) for row in rows]
+
+    def _prepare_on(self, driver_connection):
+        with _prepared_lock:
+            held = _prepared.setdefault(driver_connection, set())
+        if self.statement not in held:
+            with driver_connection.cursor() as cursor:
+                cursor.execute(f"PREPARE {self.statement} AS {_numbered(self.sql)}")
+            held.add(self.statement)
 
     def _instance(self, row):
         # As Django's ModelIterable does for a query without select_related().

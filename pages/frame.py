@@ -8,10 +8,14 @@ each page then only fills them in. The frame is base.html itself: a change to it
 pages as it reaches every other.
 
 Everything filled in must already be HTML: a caller escapes what a reader or editor wrote.
+The frame is rendered without a request, once for every reader: base.html may show nothing that
+depends on the request or the reader outside these slots, and may use each slot once only (a
+page then fails at once, in every test that opens a story).
 """
 
 import re
 from functools import cache
+from html import escape
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -19,7 +23,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from imuran_info.context_processors import canonical_url
+from imuran_info.context_processors import canonical_url, site_url
 from pages.addresses import urls_in_use
 
 SLOTS = ("title", "description", "canonical_url", "messages", "content")
@@ -33,7 +37,7 @@ def framed(request, *, title, description, content, status=200):
     values = {
         "title": title,
         "description": description,
-        "canonical_url": canonical_url(request),
+        "canonical_url": escape(canonical_url(request)),
         "messages": _messages(request),
         "content": content,
     }
@@ -61,7 +65,9 @@ def _frame(prefix, urlconf):
 
 def _render_frame():
     markers = {slot: mark_safe(f"\x00{slot}\x00") for slot in SLOTS}  # noqa: S308 (fixed markers)
-    return render_to_string("frame.html", markers)
+    # What the site's context processor gives every page and is the same for every reader.
+    fixed = {"SITE_NAME": settings.SITE_NAME, "SITE_PUBLISHER": settings.SITE_PUBLISHER, "site_url": site_url()}
+    return render_to_string("frame.html", {**fixed, **markers})
 
 
 def _cut(html):

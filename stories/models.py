@@ -50,6 +50,43 @@ def side_effect_tags():
     return tuple(SideEffect.objects.values_list("pk", "slug", "name"))
 
 
+# What a story card shows (stories/cards.py): fetching no more keeps a list page light.
+CARD_FIELDS = ("title", "text", "display_name", "role", "condition", "time_on_imuran", "submitted_at")
+
+
+class StoryWords:
+    """How a story names itself and its author to readers, from its public fields alone.
+
+    Story has these, and so do the story list's rows (stories.cards.StoryCard), which are not
+    model instances: building twenty of those took a sixth of an uncached list page.
+    """
+
+    __slots__ = ()
+
+    @property
+    def heading(self):
+        if self.title:
+            return self.title
+        return "A carer's story" if self.role == Story.Role.CARER else "A patient's story"
+
+    @property
+    def byline(self):
+        """Who wrote it and about what, in plain words: only the fields a reader may see."""
+        labels = plain_labels()
+        who = {Story.Role.CARER: ", who cares for someone taking Imuran", Story.Role.PATIENT: ", who takes Imuran"}
+        parts = [f"By {self.display_name or 'Anonymous'}{who.get(self.role, '')}."]
+        # Plain dictionaries, not get_FOO_display() and date_format(): a list page writes
+        # twenty bylines, and those took a sixth of its time.
+        if self.condition:
+            parts.append(f"Condition: {labels['condition'].get(self.condition, self.condition)}.")
+        if self.time_on_imuran:
+            time_on = labels["time_on_imuran"].get(self.time_on_imuran, self.time_on_imuran)
+            parts.append(f"Time on Imuran: {time_on.lower()}.")
+        shared = local_time(self.submitted_at)
+        parts.append(f"Shared in {labels['month'][shared.month]} {shared.year}.")
+        return " ".join(parts)
+
+
 class StoryQuerySet(models.QuerySet):
     def approved(self):
         # The one definition of "public". Views, the sitemap and the home page all use it.
@@ -60,8 +97,7 @@ class StoryQuerySet(models.QuerySet):
         return self.defer("original_text", "email", "client_hash", "flags", "moderator_note", "consent_version")
 
     def card_fields(self):
-        # A story card (stories/cards.py) shows these; fetching no more keeps a list page light.
-        return self.only("title", "text", "display_name", "role", "condition", "time_on_imuran", "submitted_at")
+        return self.only(*CARD_FIELDS)
 
     def newest_first(self):
         return self.order_by("-submitted_at", "-id")
@@ -93,7 +129,7 @@ class StoryQuerySet(models.QuerySet):
         return self.filter(models.Q(status=Story.Status.PENDING) | models.Q(pk__in=reported))
 
 
-class Story(StoryWorkflow, models.Model):
+class Story(StoryWords, StoryWorkflow, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for a moderator"
         APPROVED = "approved", "Published"
@@ -214,29 +250,6 @@ class Story(StoryWorkflow, models.Model):
 
     def get_status_url(self):
         return reverse("stories:status", args=[self.token])
-
-    @property
-    def heading(self):
-        if self.title:
-            return self.title
-        return "A carer's story" if self.role == self.Role.CARER else "A patient's story"
-
-    @property
-    def byline(self):
-        """Who wrote it and about what, in plain words: only the fields a reader may see."""
-        labels = plain_labels()
-        who = {self.Role.CARER: ", who cares for someone taking Imuran", self.Role.PATIENT: ", who takes Imuran"}
-        parts = [f"By {self.display_name or 'Anonymous'}{who.get(self.role, '')}."]
-        # Plain dictionaries, not get_FOO_display() and date_format(): a list page writes
-        # twenty bylines, and those took a sixth of its time.
-        if self.condition:
-            parts.append(f"Condition: {labels['condition'].get(self.condition, self.condition)}.")
-        if self.time_on_imuran:
-            time_on = labels["time_on_imuran"].get(self.time_on_imuran, self.time_on_imuran)
-            parts.append(f"Time on Imuran: {time_on.lower()}.")
-        shared = local_time(self.submitted_at)
-        parts.append(f"Shared in {labels['month'][shared.month]} {shared.year}.")
-        return " ".join(parts)
 
     def facts(self, side_effects):
         """The story's "In brief" list, (question, answer) pairs, for the questions answered."""

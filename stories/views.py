@@ -13,7 +13,7 @@ from insights.models import mark_themes, published_themes, themes_of
 from page_cache.generations import Scope, remember_until_changed
 from page_cache.pages import public_page
 from stories import throttle
-from stories.cards import excerpt, side_effects_of, story_cards, with_side_effects
+from stories.cards import STORY_CARD_COLUMNS, StoryCard, excerpt, side_effects_of, story_cards, with_side_effects
 from stories.forms import ReportForm, StoryFilterForm, StoryForm, filtered
 from stories.models import Story
 from stories.page_html import list_page, story_page
@@ -50,7 +50,7 @@ def story_list(request):
         condition=condition,
         side_effect_id=side_effect_id,
     )
-    page = StoryPage(rows, STORIES_PER_PAGE, before=before, after=after)
+    page = StoryPage([StoryCard(*row) for row in rows], STORIES_PER_PAGE, before=before, after=after)
     if not page.is_first and not len(page):
         # A position with nothing beyond it (an old or made-up link): no such page.
         return _story_list_page(request, {**context, "missing_page": True}, status=404)
@@ -61,7 +61,7 @@ def story_list(request):
 
 def _page_rows(*at, direction, condition, side_effect_id):
     # `at`: the position's moment and story id, or nothing for the newest stories.
-    stories = filtered(Story.objects.approved().card_fields(), condition, side_effect_id)
+    stories = filtered(Story.objects.approved().values_list(*STORY_CARD_COLUMNS), condition, side_effect_id)
     return window(stories, STORIES_PER_PAGE, **({direction: Position(*at)} if direction else {}))
 
 

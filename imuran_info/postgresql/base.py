@@ -24,5 +24,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if self.connection.get_transaction_status() != psycopg2.extensions.TRANSACTION_STATUS_IDLE:
             # Mid-transaction (or a query outstanding): only asking the server can tell.
             return super().is_usable()
-        readable, _, _ = select.select([self.connection], [], [], 0)
-        return not readable
+        try:
+            waiting = select.poll()  # poll, not select: select refuses descriptors past 1023
+            waiting.register(self.connection.fileno(), select.POLLIN)
+            said_something = bool(waiting.poll(0))
+        except (OSError, ValueError):
+            return super().is_usable()
+        return not said_something
