@@ -51,3 +51,12 @@ def test_benchmark_rows_that_miss_the_cache_ask_for_real_pages_each_a_different_
     second_page = client.get(f"/stories/?before={Position.of(newest_first[19])}").text
     assert newest_first[20].get_absolute_url() in second_page
     assert newest_first[19].get_absolute_url() not in second_page
+
+
+def test_bench_seeder_stores_stories_in_the_order_they_were_sent_as_the_live_site_does():
+    seed.prepare(approved=30, pending=3, rejected=2)
+
+    approved = list(Story.objects.approved().order_by("pk").values_list("submitted_at", flat=True))
+
+    assert approved == sorted(approved)
+    assert len(set(approved)) > 20
