@@ -19,13 +19,17 @@ def canonical_url(request):
     return f"{site_url()}{escape_uri_path(request.path)}"
 
 
-def site(request):
+def site_wide():
+    """What every page's templates may name that is the same for every request."""
     return {
         "SITE_NAME": settings.SITE_NAME,
         "SITE_PUBLISHER": settings.SITE_PUBLISHER,
         "site_url": site_url(),
-        "canonical_url": canonical_url(request),
         # The privacy notice and contact page name these; empty until the operator sets them.
         "SITE_DATA_CONTROLLER": settings.SITE_DATA_CONTROLLER,
         "SITE_CONTACT_EMAIL": settings.SITE_CONTACT_EMAIL,
     }
+
+
+def site(request):
+    return {**site_wide(), "canonical_url": canonical_url(request)}

@@ -23,7 +23,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from imuran_info.context_processors import canonical_url, site_url
+from imuran_info.context_processors import canonical_url, site_wide
 from pages.addresses import urls_in_use
 
 SLOTS = ("title", "description", "canonical_url", "messages", "content")
@@ -42,12 +42,8 @@ def framed(request, *, title, description, content, status=200):
         "content": content,
     }
     # pieces: fixed HTML, a slot's name, fixed HTML, a slot's name ... fixed HTML.
-    html = "".join(values[piece] if odd else piece for odd, piece in _alternating(pieces))
+    html = "".join(values[piece] if position % 2 else piece for position, piece in enumerate(pieces))
     return HttpResponse(html, status=status)
-
-
-def _alternating(pieces):
-    return ((position % 2 == 1, piece) for position, piece in enumerate(pieces))
 
 
 def _messages(request):
@@ -65,9 +61,7 @@ def _frame(prefix, urlconf):
 
 def _render_frame():
     markers = {slot: mark_safe(f"\x00{slot}\x00") for slot in SLOTS}  # noqa: S308 (fixed markers)
-    # What the site's context processor gives every page and is the same for every reader.
-    fixed = {"SITE_NAME": settings.SITE_NAME, "SITE_PUBLISHER": settings.SITE_PUBLISHER, "site_url": site_url()}
-    return render_to_string("frame.html", {**fixed, **markers})
+    return render_to_string("frame.html", {**site_wide(), **markers})
 
 
 def _cut(html):

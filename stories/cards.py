@@ -8,9 +8,8 @@ and Truncator, which the cards used before, took three times as long again.
 Everything a reader typed goes through html.escape, as a template would escape it.
 """
 
-import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import make_dataclass
 from html import escape
 
 from django.http import Http404
@@ -23,22 +22,9 @@ from stories.models import CARD_FIELDS, Story, StoryWords, side_effect_tags
 EXCERPT_WORDS = 45
 
 
-@dataclass(slots=True)
-class StoryCard(StoryWords):
-    """A story as a list page's card shows it: a row of CARD_FIELDS, not a model instance."""
-
-    pk: int
-    title: str
-    text: str
-    display_name: str
-    role: str
-    condition: str
-    time_on_imuran: str
-    submitted_at: datetime.datetime
-
-
-# The columns a StoryCard is made from, in its order.
+# A story as a list page's card shows it: a row of these columns, not a model instance.
 STORY_CARD_COLUMNS = ("pk", *CARD_FIELDS)
+StoryCard = make_dataclass("StoryCard", STORY_CARD_COLUMNS, bases=(StoryWords,), slots=True)
 
 
 def _links(*story_ids):
