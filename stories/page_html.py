@@ -1,10 +1,10 @@
 """The story page and the story list's content, written as HTML in Python.
 
 These are the two public pages a reader most often asks for that no cache holds yet: a
-million stories, each page read rarely. Through the template engine their content cost as
-much again as everything else an uncached page does (README, "How the pages stay fast"), so
-they are built here as the story cards are (stories/cards.py), and set in the site's frame,
-base.html, rendered once per process (pages/frame.py).
+million stories, each page read rarely. Through the template engine, rendering them took a
+third of an uncached story page's time (README, "The uncached rows"), so they are built here
+as the story cards are (stories/cards.py), and set in the site's frame, base.html, rendered
+once per process (pages/frame.py).
 
 Every value a reader, a moderator or an editor wrote goes through html.escape, as a template
 would escape it. Fixed parts (the notes under a story, the list's introduction) stay
