@@ -88,8 +88,6 @@ MIDDLEWARE = [
     # First: a public page this process keeps is served before anything else runs, with the
     # headers the whole stack gave it (page_cache/pages.py). Everything below runs on a miss.
     "page_cache.pages.page_store_middleware",
-    # First and (nearly) last: counts and times every request, by view (/metrics).
-    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # Before anything can answer, so every response and log line carries the request id.
     "imuran_info.logs.request_id_middleware",
     "django.middleware.security.SecurityMiddleware",
@@ -106,7 +104,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # The Content Security Policy and Permissions-Policy, built once per process.
     "imuran_info.middleware.security_headers",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    # Counts and times every request that reaches a view, by view (/metrics).
+    "imuran_info.metrics.view_metrics_middleware",
     # Database out of reach: a friendly 503 with Retry-After, never a 500 (issue 11).
     "imuran_info.middleware.DatabaseUnavailableMiddleware",
     # Axes must come last: it turns a locked-out login into its lockout page.

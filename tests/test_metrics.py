@@ -83,6 +83,18 @@ def test_metrics_count_requests_and_their_latency_by_view(client, scrape):
     assert sample(after, latency, view="about") - sample(before, latency, view="about") == 3
 
 
+def test_metrics_count_answers_by_status_and_view_as_the_server_errors_alert_reads_them(client, scrape):
+    name = "django_http_responses_total_by_status_view_method_total"
+    missing = {"status": "404", "view": "stories:detail", "method": "GET"}
+    before = scrape()
+    client.get(reverse("stories:detail", args=[987654]))  # no such story
+    client.get(reverse("about"))
+
+    after = scrape()
+    assert sample(after, name, **missing) - sample(before, name, **missing) == 1
+    assert sample(after, name, status="200", view="about") - sample(before, name, status="200", view="about") == 1
+
+
 def test_metrics_show_stories_waiting_and_how_long_the_oldest_has_waited(make_story, scrape):
     with time_machine.travel(datetime.datetime(2026, 11, 1, 9, 0, tzinfo=datetime.UTC), tick=False):
         make_story(status=Story.Status.PENDING)
