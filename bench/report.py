@@ -1,5 +1,7 @@
 """Verdicts against issue 7's targets, and the Markdown the README shows."""
 
+from statistics import median
+
 
 def judge(results):
     rows = results["rows"]
@@ -21,6 +23,11 @@ def judge(results):
         after = min((floor for floor in floors if floor >= number), default=floors[-1])
         row["floor_rps"] = (rows[before]["requests_per_second"] + rows[after]["requests_per_second"]) / 2
         row["ratio_bare"] = row["requests_per_second"] / row["floor_rps"]
+        if row.get("rounds"):
+            # A row with a target was measured in rounds, each beside its own floor (bench/run.py):
+            # the median round decides, so one round a neighbour slowed cannot.
+            row["floor_rps"] = median(floor for _, floor in row["rounds"])
+            row["ratio_bare"] = median(rps / floor for rps, floor in row["rounds"])
         # The full-stack baseline is measured first and last only; its mean evens out the drift.
         row["ratio_baseline"] = row["requests_per_second"] / results["baseline_rps"]
         if row["kind"] == "slowloris":
@@ -66,17 +73,23 @@ def markdown(results):
     ]
     for row in results["rows"]:
         name = row["page"] + (f" ({row['distinct_paths']:,} addresses)" if row.get("distinct_paths", 1) > 1 else "")
+        ratio = f"{row['ratio_bare']:.2f}"
+        if len(row.get("rounds") or ()) > 1:
+            ratios = [rps / floor for rps, floor in row["rounds"]]
+            ratio += f" ({min(ratios):.2f}–{max(ratios):.2f})"
         lines.append(
             f"| {name} | {VIA[row['via']]} | {row['requests_per_second']:,.0f} | {row['p50_ms']:.1f} "
-            f"| {row['p99_ms']:.1f} | {row['errors']:,} | {row['ratio_bare']:.2f} | {row['ratio_baseline']:.2f} "
+            f"| {row['p99_ms']:.1f} | {row['errors']:,} | {ratio} | {row['ratio_baseline']:.2f} "
             f"| {target_text(row)} | {row['result']} |"
         )
     lines += [
         "",
         "via nginx: as production serves it (the front server, its one-second microcache, then gunicorn);",
         "via gunicorn: straight to the app server, so the app's own work shows (app-only rows).",
-        "× bare: share of the bare Django floor (bench/bare/: one view, no middleware, same gunicorn), as measured",
-        "just before and just after the row (the floor rows in the table);",
+        "× bare: share of the bare Django floor (bench/bare/: one view, no middleware, same gunicorn). A row with a",
+        f"target is measured in {settings.get('rounds', 1)} rounds, each the floor for a few seconds, then the row;",
+        "its × bare is the median of the rounds' ratios (lowest and highest in brackets), and its req/s covers all",
+        "its rounds. Other rows are set against the floor rows just before and after them.",
         "× full stack: share of the old baseline (three bytes through the site's whole middleware stack).",
         "The full-stack baseline through nginx is the most any page the caches miss can reach: such a page",
         "pays for nginx, the middleware stack and gunicorn as that row does, then for its own queries and HTML.",

@@ -48,6 +48,9 @@ class Page:
     paths: list = field(default_factory=list)
 
 
+BARE_FLOOR = Page("bare Django floor", "/bench/bare/", kind="bare", via="bare")
+
+
 @dataclass
 class Plan:
     pages: list
@@ -58,7 +61,7 @@ class Plan:
 
 def build(base_url, dataset, moderator):
     reader = Client(base_url)
-    bare = Page("bare Django floor", "/bench/bare/", kind="bare", via="bare")
+    bare = BARE_FLOOR
     baseline = Page("full-stack baseline", reverse("bench-baseline"), kind="baseline", via="app")
     cached = [Page("home", reverse("home"), target=CACHED_TARGET)]
     for article in Article.objects.published().in_reading_order():
@@ -173,6 +176,9 @@ def uncached_story_pages():
     # The last story of every page is where the next page starts ("Older stories").
     rows = approved.newest_first().values_list("submitted_at", "pk").iterator(chunk_size=10_000)
     ends = [Position(at, pk) for at, pk in itertools.islice(rows, STORIES_PER_PAGE - 1, None, STORIES_PER_PAGE)]
+    # Nothing is older than the oldest story: the page after it is rightly a 404, not a page to walk.
+    oldest = approved.oldest_first().values_list("pk", flat=True).first()
+    ends = [end for end in ends if end.pk != oldest]
     list_path = reverse("stories:list")
     pages = [f"{list_path}?before={end}" for end in rng.sample(ends, min(UNCACHED_SAMPLE, len(ends)))]
     return [

@@ -115,3 +115,19 @@ def test_the_plan_measures_the_floor_again_after_every_six_rows_and_once_at_the_
 
     assert [number for number, page in enumerate(checked) if page is floor] == floor_positions
     assert [page for page in checked if page is not floor] == pages
+
+
+def test_a_row_measured_in_rounds_is_judged_by_its_median_round_so_one_slow_round_cannot_decide():
+    steady = row("uncached", 1_000, target=0.25) | {"rounds": [[1_200, 4_000], [400, 4_000], [1_040, 4_000]]}
+    slipping = row("uncached", 1_000, target=0.25) | {"rounds": [[1_300, 4_000], [880, 4_000], [900, 4_000]]}
+    measured = results(row("bare", 4_000), row("baseline", 3_000), steady, slipping, row("bare", 4_000))
+    measured["rows"].append(row("baseline", 3_000))
+    measured["settings"]["rounds"] = 3
+
+    judge(measured)
+
+    # Ratios 0.30, 0.10 (a neighbour took the machine) and 0.26: the median, 0.26, passes.
+    assert (round(steady["ratio_bare"], 3), steady["result"]) == (0.26, "PASS")
+    # One good round (0.325) beside two at 0.22: fails, whatever the row's mean req/s.
+    assert (round(slipping["ratio_bare"], 3), slipping["result"]) == (0.225, "FAIL")
+    assert "| 0.26 (0.10–0.30) |" in markdown(measured)
