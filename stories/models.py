@@ -70,6 +70,13 @@ class StoryWords:
         return "A carer's story" if self.role == Story.Role.CARER else "A patient's story"
 
     @property
+    def page_title(self):
+        """The browser tab's words: the heading, and whose story it is when the author titled it."""
+        if not self.title:
+            return self.heading  # "A carer's story" already says whose
+        return f"{self.title}: {'a carer' if self.role == Story.Role.CARER else 'a patient'}'s story"
+
+    @property
     def byline(self):
         """Who wrote it and about what, in plain words: only the fields a reader may see."""
         labels = plain_labels()

@@ -52,7 +52,7 @@ def story_page(request, *, story, description, facts, themes):
     ]
     return framed(
         request,
-        title=f"{heading}: a patient's story",
+        title=escape(story.page_title),
         description=escape(description),
         content="\n".join(parts),
     )

@@ -35,10 +35,27 @@ def test_a_title_and_name_with_markup_are_shown_as_typed_and_never_run(client, m
     text = client.get(story.get_absolute_url()).text
 
     shown = "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
-    assert f"<title>{shown}: a patient's story | Imuran Info</title>" in text
+    assert f"<title>{shown}: a patient&#x27;s story | Imuran Info</title>" in text
     assert f'<h1 id="story-title" dir="auto">{shown}</h1>' in text
     assert "By &lt;b&gt;Sam&lt;/b&gt;" in text
     assert "<img src=x" not in text and "<b>Sam" not in text
+
+
+@pytest.mark.parametrize(
+    ("title", "role", "tab"),
+    [
+        ("Finding my feet", Story.Role.PATIENT, "Finding my feet: a patient's story"),
+        ("Looking after Dad", Story.Role.CARER, "Looking after Dad: a carer's story"),
+        ("", Story.Role.PATIENT, "A patient's story"),
+        ("", Story.Role.CARER, "A carer's story"),
+    ],
+)
+def test_a_story_pages_title_says_whose_story_it_is_once(client, make_story, title, role, tab):
+    story = make_story(title=title, role=role)
+
+    text = client.get(story.get_absolute_url()).text
+
+    assert f"<title>{tab} | Imuran Info</title>".replace("'", "&#x27;") in text
 
 
 def test_story_page_describes_itself_to_search_engines_with_its_first_thirty_words_escaped(client, make_story):
