@@ -66,7 +66,7 @@ bench: $(VENV)/.runtime-installed $(DEV_KEY_FILE) ## Benchmark every page, Postg
 	$(SERVE_ENV) $(PY) -m bench.run $(BENCH_ARGS)
 
 profile: $(VENV)/.runtime-installed $(DEV_KEY_FILE) ## Where an uncached page's time goes, in one process (after `make bench`; PROFILE_ARGS="--top 30")
-	$(SERVE_ENV) $(PY) -m bench.where_time_goes $(PROFILE_ARGS)
+	$(SERVE_ENV) $(PROFILE_RUNNER) $(PY) -m bench.where_time_goes $(PROFILE_ARGS)
 
 bench-multiprocess: $(VENV)/.dev-installed $(DEV_KEY_FILE) ## Two app instances behind nginx, one PostgreSQL, Redis and S3 store
 	@$(NEED_NGINX)

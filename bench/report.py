@@ -65,7 +65,14 @@ def markdown(results):
         f"- Dataset: {dataset['approved']:,} approved, {dataset['pending']:,} pending and "
         f"{dataset['rejected']:,} rejected stories.",
         f"- Load: wrk {settings['threads']} threads, {settings['connections']} connections, "
-        f"{settings['duration']} s per page after {settings['warmup']} s of warm-up, on 127.0.0.1. "
+        f"{settings['duration']} s per page after {settings['warmup']} s of warm-up"
+        + (
+            f" (rows with a target: {settings['rounds']} rounds of {-(-settings['duration'] // settings['rounds'])} s, "
+            "each after as long on the floor)"
+            if settings.get("rounds")
+            else ""
+        )
+        + ", on 127.0.0.1. "
         f"Load average before and after: {results['load_average_before']:.1f}, {results['load_average_after']:.1f}.",
         "",
         "| page | via | req/s | p50 ms | p99 ms | errors | × bare | × full stack | target | result |",

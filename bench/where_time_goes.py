@@ -10,6 +10,7 @@ the benchmark database this reads (BENCH_ARGS="--stories 1000000" for issue 11's
 
 import argparse
 import cProfile
+import gc
 import io
 import os
 import pstats
@@ -74,6 +75,9 @@ def call(application, path):
 
 def measure(application, paths, profiler=None):
     call(application, paths[-1])  # warm: the query compiled, the templates loaded
+    # As each gunicorn worker does once the app is loaded (imuran_info/gunicorn_conf.py): without
+    # it, full collections walking all of Django land on some requests and not others.
+    gc.freeze()
     wall, cpu = time.perf_counter(), time.process_time()
     if profiler:
         profiler.enable()
