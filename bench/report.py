@@ -25,9 +25,13 @@ def judge(results):
         row["ratio_bare"] = row["requests_per_second"] / row["floor_rps"]
         if row.get("rounds"):
             # A row with a target was measured in rounds, each beside its own floor (bench/run.py):
-            # the median round decides, so one round a neighbour slowed cannot.
-            row["floor_rps"] = median(floor for _, floor in row["rounds"])
-            row["ratio_bare"] = median(rps / floor for rps, floor in row["rounds"])
+            # the median round decides, so one round a neighbour slowed cannot. floor_rps is then
+            # the median floor, shown for reference: the ratio is not req/s over it.
+            judged = [(rps, floor) for rps, floor in row["rounds"] if floor > 0]
+            if not judged:
+                raise RuntimeError(f"No floor beside {row['page']!r} answered cleanly; nothing to judge it against.")
+            row["floor_rps"] = median(floor for _, floor in judged)
+            row["ratio_bare"] = median(rps / floor for rps, floor in judged)
         # The full-stack baseline is measured first and last only; its mean evens out the drift.
         row["ratio_baseline"] = row["requests_per_second"] / results["baseline_rps"]
         if row["kind"] == "slowloris":
@@ -43,6 +47,11 @@ def judge(results):
     if "insights" in results:
         insights = results["insights"]
         insights["result"] = "PASS" if insights["p50_ms"] < insights["target_ms"] else "FAIL"
+
+
+def round_seconds(duration, rounds):
+    """Seconds of each paired round: --duration shared between the rounds, at least 2."""
+    return max(2, -(-duration // rounds))
 
 
 VIA = {"front": "nginx", "app": "gunicorn", "bare": "gunicorn"}
@@ -67,7 +76,8 @@ def markdown(results):
         f"- Load: wrk {settings['threads']} threads, {settings['connections']} connections, "
         f"{settings['duration']} s per page after {settings['warmup']} s of warm-up"
         + (
-            f" (rows with a target: {settings['rounds']} rounds of {-(-settings['duration'] // settings['rounds'])} s, "
+            f" (rows with a target: {settings['rounds']} rounds of "
+            f"{round_seconds(settings['duration'], settings['rounds'])} s, "
             "each after as long on the floor)"
             if settings.get("rounds")
             else ""
@@ -82,7 +92,7 @@ def markdown(results):
         name = row["page"] + (f" ({row['distinct_paths']:,} addresses)" if row.get("distinct_paths", 1) > 1 else "")
         ratio = f"{row['ratio_bare']:.2f}"
         if len(row.get("rounds") or ()) > 1:
-            ratios = [rps / floor for rps, floor in row["rounds"]]
+            ratios = [rps / floor for rps, floor in row["rounds"] if floor > 0]
             ratio += f" ({min(ratios):.2f}–{max(ratios):.2f})"
         lines.append(
             f"| {name} | {VIA[row['via']]} | {row['requests_per_second']:,.0f} | {row['p50_ms']:.1f} "
@@ -96,7 +106,8 @@ def markdown(results):
         "× bare: share of the bare Django floor (bench/bare/: one view, no middleware, same gunicorn). A row with a",
         f"target is measured in {settings.get('rounds', 1)} rounds, each the floor for a few seconds, then the row;",
         "its × bare is the median of the rounds' ratios (lowest and highest in brackets), and its req/s covers all",
-        "its rounds. Other rows are set against the floor rows just before and after them.",
+        "its rounds, its p99 that of its slowest round. Other rows are set against the floor rows just before and",
+        "after them.",
         "× full stack: share of the old baseline (three bytes through the site's whole middleware stack).",
         "The full-stack baseline through nginx is the most any page the caches miss can reach: such a page",
         "pays for nginx, the middleware stack and gunicorn as that row does, then for its own queries and HTML.",

@@ -183,8 +183,8 @@ def measure(page, urls, args):
     if page.kind == "slowloris":
         raw = slow_clients(page, urls, args)
     elif page.kind == "moderating":
-        with moderator_at_work():
-            raw, rounds = paired_rounds(page, urls, args, drain)
+        # The moderator works during the row's rounds only: the floor beside them stays bare.
+        raw, rounds = paired_rounds(page, urls, args, drain, during=moderator_at_work)
     elif page.target is not None:
         raw, rounds = paired_rounds(page, urls, args, drain)
     else:
@@ -219,26 +219,32 @@ def load(page, base_url, args, drain):
     return wrk(base_url + page.path, args.duration, args, page)
 
 
-def paired_rounds(page, urls, args, drain):
-    """A row with a target: the bare floor, then the row, `args.rounds` times; each a part of --duration.
+def paired_rounds(page, urls, args, drain, during=contextlib.nullcontext):
+    """A row with a target: the bare floor, then the row (`during` whatever runs beside it), `args.rounds` times.
 
     On a shared machine a few slow seconds land on a floor or on a row at random; pairs measured
     seconds apart, and the median of their ratios, keep such seconds from deciding a verdict.
+    Returns the row's rounds added up, and [row req/s, floor req/s] for each round (a floor that
+    lost requests counts as 0 and judges nothing: bench/report.py).
     """
     from bench.scenario import BARE_FLOOR
 
-    seconds = max(2, -(-args.duration // args.rounds))
+    seconds = report.round_seconds(args.duration, args.rounds)
     wrk(urls[page.via] + page.path, args.warmup, args, dataclasses.replace(page, paths=[]))
     drain()
-    walks, rounds = [], []
-    for number in range(args.rounds):
+    walks, rounds, walked = [], [], 0
+    for _ in range(args.rounds):
         floor = wrk(urls[BARE_FLOOR.via] + BARE_FLOOR.path, seconds, args, BARE_FLOOR)
-        # A walk goes on where the last round's stopped, so no round asks for a page again.
-        shift = number * len(page.paths) // args.rounds
+        floor_clean = floor["socket_errors"] == 0 and set(floor["statuses"]) == {"200"}
+        # Each wrk thread walks on from where it stopped in the last round (bench/wrk.lua starts
+        # them far apart), so no round asks for a page an earlier round asked for.
+        shift = walked // args.threads % len(page.paths) if page.paths else 0
         walk = dataclasses.replace(page, paths=page.paths[shift:] + page.paths[:shift])
-        walks.append(wrk(urls[page.via] + page.path, seconds, args, walk))
+        with during():
+            walks.append(wrk(urls[page.via] + page.path, seconds, args, walk))
         drain()
-        rounds.append([rate(walks[-1]), rate(floor)])
+        walked += walks[-1]["requests"]
+        rounds.append([rate(walks[-1]), rate(floor) if floor_clean else 0])
     statuses = {}
     for raw in walks:
         for status, count in raw["statuses"].items():
@@ -247,6 +253,7 @@ def paired_rounds(page, urls, args, drain):
         "requests": sum(raw["requests"] for raw in walks),
         "duration_us": sum(raw["duration_us"] for raw in walks),
         "p50_us": sorted(raw["p50_us"] for raw in walks)[len(walks) // 2],
+        # The worst round's: a round's slow tail is not averaged away by the others.
         "p99_us": max(raw["p99_us"] for raw in walks),
         "socket_errors": sum(raw["socket_errors"] for raw in walks),
         "statuses": statuses,
@@ -277,11 +284,14 @@ moderated = []  # stories the moderator decided; put back in the queue at the en
 @contextlib.contextmanager
 def moderator_at_work():
     decider = subprocess.Popen([sys.executable, "-m", "bench.moderate"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    first = ""
     try:
+        # Its first decision, once Django has loaded: the load starts with the moderator at work.
+        first = decider.stdout.readline()
         yield
     finally:
         stack.stop(decider, seconds=10)
-        moderated.extend(int(line) for line in decider.stdout.read().split())
+        moderated.extend(int(line) for line in (first + decider.stdout.read()).split())
         print(f"    the moderator has decided {len(moderated)} stories", flush=True)
 
 

@@ -104,7 +104,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # The Content Security Policy and Permissions-Policy, built once per process.
     "imuran_info.middleware.security_headers",
-    # Counts and times every request that reaches a view, by view (/metrics).
+    # Counts and times every answer that gets this far, by view and status (/metrics): a
+    # view's error has become its 500 page by then, and a database outage its 503.
     "imuran_info.metrics.view_metrics_middleware",
     # Database out of reach: a friendly 503 with Retry-After, never a 500 (issue 11).
     "imuran_info.middleware.DatabaseUnavailableMiddleware",

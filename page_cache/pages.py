@@ -66,7 +66,6 @@ class Entry:
     scopes: tuple
     stamp: tuple
     on_hit: Callable | None
-    etag: str | None  # of the page's content, for the kept copies
 
 
 @dataclass(frozen=True)
@@ -183,14 +182,7 @@ def public_page(*, scopes, params=(), on_hit=None):
             # Read before the view reads any content: a page is then never older than its stamp.
             generations = known.current()
             response = view(request, *args, **kwargs)
-            etag = None
-            if response.status_code == 200 and not response.streaming and not response.has_header("ETag"):
-                # The kept copies' ETag, given now: ConditionalGetMiddleware would otherwise
-                # hash the page again (md5) for an answer the page store then replaces.
-                etag = content_tag(response.content)
-                response["ETag"] = f'"{etag}"'
-            key = (request.path, query)
-            response.page_cache_entry = Entry(key, tuple(scopes), stamp(generations, scopes), on_hit, etag)
+            response.page_cache_entry = Entry((request.path, query), tuple(scopes), stamp(generations, scopes), on_hit)
             return response
 
         return wrapper
@@ -261,7 +253,7 @@ def _storable(request, response, entry):
     # Kept with the headers the whole middleware stack gave the first answer (type, security
     # policy...) and those that belong to the page, so serving it again only copies them.
     kept = tuple((name, value) for name, value in response.items() if name.lower() not in PER_ANSWER_HEADERS)
-    etag = entry.etag or content_tag(content)
+    etag = hashlib.blake2b(content, digest_size=16).hexdigest()
     vary = ", ".join(dict.fromkeys([*filter(None, cc_delim_re.split(response.get("Vary", ""))), "Accept-Encoding"]))
 
     def copy(body, etag, encoding=()):
@@ -293,10 +285,6 @@ def _storable(request, response, entry):
         ),
         on_hit=entry.on_hit,
     )
-
-
-def content_tag(content):
-    return hashlib.blake2b(content, digest_size=16).hexdigest()
 
 
 def _respond(request, page, result, started, request_id):

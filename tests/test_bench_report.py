@@ -131,3 +131,17 @@ def test_a_row_measured_in_rounds_is_judged_by_its_median_round_so_one_slow_roun
     # One good round (0.325) beside two at 0.22: fails, whatever the row's mean req/s.
     assert (round(slipping["ratio_bare"], 3), slipping["result"]) == (0.225, "FAIL")
     assert "| 0.26 (0.10–0.30) |" in markdown(measured)
+
+
+def test_a_round_whose_floor_lost_requests_judges_nothing_and_a_row_left_with_none_is_an_error():
+    one_bad = row("uncached", 1_000, target=0.25) | {"rounds": [[1_000, 0], [1_100, 4_000], [1_040, 4_000]]}
+    measured = results(row("bare", 4_000), row("baseline", 3_000), one_bad, row("bare", 4_000))
+    measured["rows"].append(row("baseline", 3_000))
+
+    judge(measured)
+
+    assert (round(one_bad["ratio_bare"], 3), one_bad["result"]) == (0.268, "PASS")  # the mean of 0.275 and 0.26
+
+    measured["rows"][2]["rounds"] = [[1_000, 0], [1_100, 0]]
+    with pytest.raises(RuntimeError, match="No floor beside"):
+        judge(measured)

@@ -95,6 +95,27 @@ def test_metrics_count_answers_by_status_and_view_as_the_server_errors_alert_rea
     assert sample(after, name, status="200", view="about") - sample(before, name, status="200", view="about") == 1
 
 
+def test_a_view_that_fails_is_counted_once_as_a_500_with_its_latency(make_story, scrape, monkeypatch):
+    import stories.views
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the page could not be built")
+
+    monkeypatch.setattr(stories.views, "story_page", fail)
+    story = make_story()
+    failed = {"status": "500", "view": "stories:detail"}
+    latency = "django_http_requests_latency_seconds_by_view_method_count"
+    before = scrape()
+
+    answer = Client(raise_request_exception=False).get(story.get_absolute_url())
+
+    after = scrape()
+    name = "django_http_responses_total_by_status_view_method_total"
+    assert answer.status_code == 500
+    assert sample(after, name, **failed) - sample(before, name, **failed) == 1
+    assert sample(after, latency, view="stories:detail") - sample(before, latency, view="stories:detail") == 1
+
+
 def test_metrics_show_stories_waiting_and_how_long_the_oldest_has_waited(make_story, scrape):
     with time_machine.travel(datetime.datetime(2026, 11, 1, 9, 0, tzinfo=datetime.UTC), tick=False):
         make_story(status=Story.Status.PENDING)

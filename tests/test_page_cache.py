@@ -108,6 +108,20 @@ def test_returning_reader_gets_304_not_modified(client, make_article):
     assert again.content == b""
 
 
+def test_a_returning_reader_asking_a_process_that_no_longer_keeps_the_page_gets_304_and_the_page_is_kept(
+    client, make_article
+):
+    article = make_article()
+    first = client.get(article.get_absolute_url())
+    page_store.pages.clear()  # as a second worker, or this one after the page was dropped
+
+    again = client.get(article.get_absolute_url(), headers={"if-none-match": first["ETag"]})
+    then = client.get(article.get_absolute_url())
+
+    assert (again.status_code, again["ETag"]) == (304, first["ETag"])
+    assert (then.status_code, then["X-Page-Cache"]) == (200, "hit")
+
+
 def test_a_reader_whose_browser_accepts_gzip_gets_the_same_page_compressed(client, make_article):
     article = make_article()
     plain = client.get(article.get_absolute_url())
