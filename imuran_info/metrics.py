@@ -46,8 +46,8 @@ def view_metrics_middleware(get_response):
 
     These are the three request metrics the README lists and its alert uses, with
     django-prometheus's names and labels. Its own two middlewares write seventeen values for
-    every request (body sizes, charsets, transports...), which cost 15% of an uncached story
-    page's CPU (README, "The uncached rows"); nothing here needs the other fourteen.
+    every request (body sizes, charsets, transports...), 9% of an uncached story page's
+    instructions (README, "The uncached rows"); nothing here needs the other fourteen.
     """
     metrics = Metrics.get_instance()
 
