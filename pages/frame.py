@@ -4,8 +4,8 @@ Around a story page, or a page of the story list, base.html is the same every ti
 the title, the description, the canonical link and any one-off message. Rendering it through
 the template engine, with the page's content, cost a third of an uncached story page (README,
 "The uncached rows"), so `framed()` renders it once per process, with a marker where each of
-those goes, and each page then only fills them in. The frame is base.html itself: a change to it reaches these
-pages as it reaches every other.
+those goes, and each page then only fills them in. The frame is base.html itself: a change to
+it reaches these pages as it reaches every other.
 
 Everything filled in must already be HTML: a caller escapes what a reader or editor wrote.
 The frame is rendered without a request, once for every reader: base.html may show nothing that

@@ -65,16 +65,16 @@ class StoryWords:
 
     @property
     def heading(self):
-        if self.title:
-            return self.title
-        return "A carer's story" if self.role == Story.Role.CARER else "A patient's story"
+        return self.title or f"A {self._teller}'s story"
 
     @property
     def page_title(self):
         """The browser tab's words: the heading, and whose story it is when the author titled it."""
-        if not self.title:
-            return self.heading  # "A carer's story" already says whose
-        return f"{self.title}: {'a carer' if self.role == Story.Role.CARER else 'a patient'}'s story"
+        return f"{self.title}: a {self._teller}'s story" if self.title else self.heading
+
+    @property
+    def _teller(self):
+        return "carer" if self.role == Story.Role.CARER else "patient"
 
     @property
     def byline(self):
