@@ -2,68 +2,82 @@
 
 A list page shows twenty cards. Through the template engine (an include per card,
 another for its byline, filters and a query for its side effects) the cards took
-most of an uncached list page's time. As f-strings over rows fetched with two small
-queries they cost a fraction of it (README, "How the pages stay fast"): format_html
-and Truncator, which the cards used before, took three times as long again.
+most of an uncached list page's time. As f-strings over rows fetched with one query
+they cost a fraction of it (README, "How the pages stay fast"): format_html and
+Truncator, which the cards used before, took three times as long again.
 Everything a reader typed goes through html.escape, as a template would escape it.
 """
 
-from collections import defaultdict
 from dataclasses import make_dataclass
 from html import escape
 
-from django.http import Http404
+from django.db.models import Aggregate, CharField, OuterRef, Subquery
 from django.utils.safestring import mark_safe
 
-from imuran_info.prepared import PreparedQuery
 from pages.addresses import address_pattern
 from stories.models import CARD_FIELDS, Story, StoryWords, side_effect_tags
 
 EXCERPT_WORDS = 45
 
 
-# A story as a list page's card shows it: a row of these columns, not a model instance.
-STORY_CARD_COLUMNS = ("pk", *CARD_FIELDS)
+class JoinedIds(Aggregate):
+    """The ids as one string, "3,7": GROUP_CONCAT on SQLite, STRING_AGG on PostgreSQL."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(%(expressions)s::text, ',')",
+            **extra_context,
+        )
+
+
+def side_effect_ids():
+    """For annotate(): each story's side-effect tag ids as one string, "3,7" (None without any)."""
+    links = Story.side_effects.through.objects.filter(story_id=OuterRef("pk")).order_by()
+    return Subquery(links.values("story_id").annotate(ids=JoinedIds("sideeffect_id")).values("ids"))
+
+
+def tag_names(side_effect_ids, tags=None):
+    """The names of the tags in `side_effect_ids` ("3,7"), in the tags' own order.
+
+    `tags`: named_tags(), when the caller asks for many stories' names.
+    """
+    if not side_effect_ids:
+        return []
+    ids = side_effect_ids.split(",")
+    return [name for pk, name in tags or named_tags() if pk in ids]
+
+
+def named_tags():
+    """(id as the query writes it, name) of every side-effect tag, in order."""
+    return [(str(pk), name) for pk, _, name in side_effect_tags()]
+
+
+# A story as a card shows it: a row of these columns, not a model instance, with its side-effect
+# tag ids in the same query (fetched apart, they cost an uncached list page a second round trip
+# and 3% more of its own instructions; README, "The uncached rows").
+STORY_CARD_COLUMNS = ("pk", *CARD_FIELDS, "side_effect_ids")
 StoryCard = make_dataclass("StoryCard", STORY_CARD_COLUMNS, bases=(StoryWords,), slots=True)
 
 
-def _links(*story_ids):
-    return Story.side_effects.through.objects.filter(story_id__in=story_ids).values_list("story_id", "sideeffect_id")
+def card_rows(stories):
+    """The stories as rows of STORY_CARD_COLUMNS (make each a StoryCard): one query, however many."""
+    return stories.annotate(side_effect_ids=side_effect_ids()).values_list(*STORY_CARD_COLUMNS)
 
 
-# Compiled once per process and number of stories (imuran_info/prepared.py).
-links_of = PreparedQuery(_links)
-
-
-def side_effects_of(stories):
-    """{story id: [side-effect names]} for these stories, in the tags' own order: one query."""
-    story_ids = [story.pk for story in stories]
-    if not story_ids:
-        return {}
-    tags = side_effect_tags()
-    names = {pk: name for pk, _, name in tags}
-    order = {pk: position for position, (pk, _, _) in enumerate(tags)}
-    found = defaultdict(list)
-    for story_id, tag_id in sorted(links_of(*story_ids), key=lambda link: order[link[1]]):
-        found[story_id].append(names[tag_id])
-    return found
-
-
-def with_side_effects(rows):
-    """The story and its side-effect names from `rows`: one row per tag, from a LEFT JOIN
-    annotated `tag_id`, so a story page costs a single round trip to the database."""
-    if not rows:
-        raise Http404("No such story.")
-    tagged = {row.tag_id for row in rows}
-    return rows[0], [name for tag_id, _, name in side_effect_tags() if tag_id in tagged]
-
-
-def story_cards(stories, *, side_effects=None):
-    """The cards, one <article> each; with `side_effects` (from side_effects_of) their tags too."""
+def story_cards(cards, *, tags=True):
+    """One <article> for each StoryCard; `tags`: with the side effects the story reported."""
     story_address = address_pattern("stories:detail", 1)
+    every_tag = named_tags()  # once for all the cards
     return mark_safe(  # noqa: S308 (every value in a card is escaped by _card)
         "".join(
-            _card(story, story_address.format(story.pk), (side_effects or {}).get(story.pk, ())) for story in stories
+            _card(card, story_address.format(card.pk), tag_names(card.side_effect_ids, every_tag) if tags else ())
+            for card in cards
         )
     )
 

@@ -103,9 +103,6 @@ class StoryQuerySet(models.QuerySet):
         # Lists never need the private columns, nor the submitted original.
         return self.defer("original_text", "email", "client_hash", "flags", "moderator_note", "consent_version")
 
-    def card_fields(self):
-        return self.only(*CARD_FIELDS)
-
     def newest_first(self):
         return self.order_by("-submitted_at", "-id")
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import F
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
@@ -13,7 +13,7 @@ from insights.models import mark_themes, published_themes, themes_of
 from page_cache.generations import Scope, remember_until_changed
 from page_cache.pages import public_page
 from stories import throttle
-from stories.cards import STORY_CARD_COLUMNS, StoryCard, excerpt, side_effects_of, story_cards, with_side_effects
+from stories.cards import StoryCard, card_rows, excerpt, side_effect_ids, story_cards, tag_names
 from stories.forms import ReportForm, StoryFilterForm, StoryForm, filtered
 from stories.models import Story
 from stories.page_html import list_page, story_page
@@ -55,13 +55,12 @@ def story_list(request):
         # A position with nothing beyond it (an old or made-up link): no such page.
         return _story_list_page(request, {**context, "missing_page": True}, status=404)
     total = approved_count(condition, side_effect)
-    cards = story_cards(page, side_effects=side_effects_of(page))
-    return _story_list_page(request, {**context, "page": page, "cards": cards, "total": total})
+    return _story_list_page(request, {**context, "page": page, "cards": story_cards(page), "total": total})
 
 
 def _page_rows(*at, direction, condition, side_effect_id):
     # `at`: the position's moment and story id, or nothing for the newest stories.
-    stories = filtered(Story.objects.approved().values_list(*STORY_CARD_COLUMNS), condition, side_effect_id)
+    stories = card_rows(filtered(Story.objects.approved(), condition, side_effect_id))
     return window(stories, STORIES_PER_PAGE, **({direction: Position(*at)} if direction else {}))
 
 
@@ -97,21 +96,24 @@ def _story_list_page(request, context, status=200):
 @public_page(scopes=[Scope.STORIES, Scope.THEMES])
 def story_detail(request, pk):
     themes = published_themes()
-    # Anything not approved answers exactly like a page that never existed.
-    story, side_effects = with_side_effects(story_rows(pk, themes=themes))
+    found = story_rows(pk, themes=themes)
+    if not found:
+        # Anything not approved answers exactly like a page that never existed.
+        raise Http404("No such story.")
+    story = found[0]
     return story_page(
         request,
         story=story,
         description=excerpt(story.text, 30),
-        facts=story.facts(side_effects),
+        facts=story.facts(tag_names(story.side_effect_ids)),
         themes=themes_of(story, themes),
     )
 
 
 def _story_rows(pk, *, themes):
-    # One row per side-effect tag (a LEFT JOIN), each marked with the story's published themes.
+    # The story with its side-effect tag ids, marked with its published themes: one row.
     stories = mark_themes(Story.objects.approved().public_fields(), themes)
-    return stories.filter(pk=pk).annotate(tag_id=F("side_effects"))
+    return stories.filter(pk=pk).annotate(side_effect_ids=side_effect_ids())
 
 
 # The story page's one query, compiled once per process and set of published themes.

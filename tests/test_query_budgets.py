@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 BUDGETS = {
     "home": 5,
     "article": 4,
-    "stories list": 5,
-    "filtered stories list": 5,
+    "stories list": 4,
+    "filtered stories list": 4,
     # The generations, the story (with its side effects and themes, in one query), the side-effect
     # tags and the published themes: the tags and the themes are remembered until they change.
     "story": 4,

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from page_cache.pages import pages
 from stories.models import Story
 
 pytestmark = pytest.mark.django_db
@@ -265,6 +266,23 @@ def test_stories_page_runs_the_same_few_queries_however_many_stories(
     # One of them reads the page-cache generations (page_cache/generations.py).
     with django_assert_max_num_queries(5):
         client.get(LIST_URL)
+
+
+def test_a_list_page_fetches_its_cards_and_their_tags_in_one_query(client, make_story, django_assert_num_queries):
+    make_story(title="Both", side_effects=["tiredness", "nausea"], submitted_at=days_ago(1))
+    make_story(title="None", side_effects=[], submitted_at=days_ago(2))
+    client.get(LIST_URL)  # the story count, the filters and the tag names, kept until the stories change
+    pages.clear()  # the page itself no longer kept, as for a page nobody asked for yet
+
+    with django_assert_num_queries(1):
+        page = client.get(LIST_URL).text
+
+    cards = re.findall(r'<article class="story-card".*?</article>', page, re.S)
+    tags = {
+        re.search(r">(Both|None)</a>", card)[1]: re.findall(r'<span class="tag">(.*?)</span>', card) for card in cards
+    }
+    # In the tags' own order, not the order the author ticked them.
+    assert tags == {"Both": ["Feeling sick (nausea)", "Tiredness"], "None": []}
 
 
 def test_a_card_names_an_answer_no_longer_offered_as_it_was_stored(client, make_story):

@@ -95,6 +95,14 @@ def test_story_page_shows_ratings_and_side_effects_in_words(client, make_story):
     assert "Hair thinning" in text
 
 
+def test_story_page_names_every_side_effect_the_author_reported_in_the_tags_own_order(client, make_story):
+    story = make_story(side_effects=["tiredness", "nausea"])
+
+    text = client.get(story.get_absolute_url()).text
+
+    assert "<dt>Side effects</dt><dd>Feeling sick (nausea), Tiredness</dd>" in text
+
+
 def test_story_page_in_brief_lists_only_the_questions_the_author_answered_in_the_forms_order(client, make_story):
     story = make_story(
         side_effects=["hair-thinning"],
