@@ -20,7 +20,7 @@ def home(request):
         {
             "sections": sections,
             "latest_stories": story_cards(
-                [StoryCard(*row) for row in card_rows(Story.objects.approved().newest_first())[:3]], tags=False
+                [StoryCard(*row) for row in card_rows(Story.objects.approved().newest_first(), tags=False)[:3]]
             ),
         },
     )

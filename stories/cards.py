@@ -11,7 +11,7 @@ Everything a reader typed goes through html.escape, as a template would escape i
 from dataclasses import make_dataclass
 from html import escape
 
-from django.db.models import Aggregate, CharField, OuterRef, Subquery
+from django.db.models import Aggregate, CharField, OuterRef, Subquery, Value
 from django.utils.safestring import mark_safe
 
 from pages.addresses import address_pattern
@@ -42,14 +42,14 @@ def side_effect_ids():
     return Subquery(links.values("story_id").annotate(ids=JoinedIds("sideeffect_id")).values("ids"))
 
 
-def tag_names(side_effect_ids, tags=None):
-    """The names of the tags in `side_effect_ids` ("3,7"), in the tags' own order.
+def tag_names(joined_ids, tags=None):
+    """The names of the tags whose ids `joined_ids` holds ("3,7"), in the tags' own order.
 
     `tags`: named_tags(), when the caller asks for many stories' names.
     """
-    if not side_effect_ids:
+    if not joined_ids:
         return []
-    ids = side_effect_ids.split(",")
+    ids = joined_ids.split(",")
     return [name for pk, name in tags or named_tags() if pk in ids]
 
 
@@ -65,19 +65,23 @@ STORY_CARD_COLUMNS = ("pk", *CARD_FIELDS, "side_effect_ids")
 StoryCard = make_dataclass("StoryCard", STORY_CARD_COLUMNS, bases=(StoryWords,), slots=True)
 
 
-def card_rows(stories):
-    """The stories as rows of STORY_CARD_COLUMNS (make each a StoryCard): one query, however many."""
-    return stories.annotate(side_effect_ids=side_effect_ids()).values_list(*STORY_CARD_COLUMNS)
+def card_rows(stories, *, tags=True):
+    """The stories as rows of STORY_CARD_COLUMNS (make each a StoryCard): one query, however many.
+
+    `tags`: with each story's side-effect tag ids, which its card then shows (else None).
+    """
+    ids = side_effect_ids() if tags else Value(None, output_field=CharField())
+    return stories.annotate(side_effect_ids=ids).values_list(*STORY_CARD_COLUMNS)
 
 
-def story_cards(cards, *, tags=True):
-    """One <article> for each StoryCard; `tags`: with the side effects the story reported."""
+def story_cards(cards):
+    """One <article> for each StoryCard, with the side effects its row carries."""
     story_address = address_pattern("stories:detail", 1)
-    every_tag = named_tags()  # once for all the cards
+    # Looked up once for all the cards, and only when one has tags to name.
+    every_tag = named_tags() if any(card.side_effect_ids for card in cards) else []
     return mark_safe(  # noqa: S308 (every value in a card is escaped by _card)
         "".join(
-            _card(card, story_address.format(card.pk), tag_names(card.side_effect_ids, every_tag) if tags else ())
-            for card in cards
+            _card(card, story_address.format(card.pk), tag_names(card.side_effect_ids, every_tag)) for card in cards
         )
     )
 

@@ -1,5 +1,7 @@
 """Theme pages: editors write them, publishers make them live, moderators tag stories with them."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -83,6 +85,16 @@ def test_theme_page_lists_only_the_approved_stories_tagged_with_it(client, make_
 
     assert "My monthly blood tests" in html
     assert "Still waiting" not in html and "Not published" not in html and "Untagged story" not in html
+
+
+def test_a_theme_pages_story_cards_name_the_side_effects_each_story_reported(client, make_theme, make_story):
+    theme = make_theme()
+    theme.stories.add(make_story(title="Tired and sick", side_effects=["tiredness", "nausea"]))
+
+    html = client.get(theme.get_absolute_url()).content.decode()
+
+    card = re.search(r'<article class="story-card".*?</article>', html, re.S).group()
+    assert re.findall(r'<span class="tag">(.*?)</span>', card) == ["Feeling sick (nausea)", "Tiredness"]
 
 
 def test_theme_links_to_the_article_section_by_its_current_heading(client, make_theme, make_article):
