@@ -34,8 +34,7 @@ from django.utils import timezone
 # by position, never by value, so a request's value that happens to equal one is harmless.
 FIRST_STAND_IN_NUMBER = -(10**15)
 STAND_IN_MOMENT = datetime.datetime(1000, 1, 1, tzinfo=datetime.UTC)
-# Shapes kept per query before starting again: a few dozen are in use at any time, and
-# a shape that includes titles (a story page's published themes) changes with each edit.
+# Shapes kept per query before starting again: a few dozen are in use at any time.
 MAX_SHAPES = 256
 # {the driver's connection: names of the statements it holds}; a closed connection drops out.
 _prepared = weakref.WeakKeyDictionary()

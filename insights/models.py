@@ -1,11 +1,11 @@
 import re
 
 from django.db import models
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
 from articles.markup import render
+from imuran_info.joined_ids import joined_ids, split_ids
 from insights.counts import InsightCount  # noqa: F401 (a model of this app, kept beside its steps)
 from page_cache.generations import Scope, remember_until_changed
 
@@ -82,25 +82,16 @@ def published_themes():
     return tuple(Theme.objects.published().values_list("pk", "slug", "title"))
 
 
-def mark_themes(stories, themes):
-    """The stories, each marked with which of `themes` (published_themes()) it is tagged with.
-
-    One EXISTS per theme inside the stories' own query, each a probe of the link table's
-    (theme, story) index: a story page names its themes without a query of its own.
-    """
-    links = Theme.stories.through.objects
-    return stories.annotate(
-        **{f"in_theme_{pk}": Exists(links.filter(theme_id=pk, story_id=OuterRef("pk"))) for pk, _, _ in themes}
-    )
+def theme_ids():
+    """For annotate(): the ids of every theme a story is tagged with, published or not, as "3,7"."""
+    return joined_ids(Theme.stories.through.objects, "theme_id", "story_id")
 
 
 def themes_of(story, themes):
-    """The themes a story from mark_themes() is tagged with, as links for its page."""
-    return [
-        {"title": title, "url": reverse("insights:theme", args=[slug])}
-        for pk, slug, title in themes
-        if getattr(story, f"in_theme_{pk}", False)
-    ]
+    """The published `themes` (published_themes()) a story annotated with theme_ids() is tagged with, as links."""
+    tagged = split_ids(story.theme_ids)
+    links = [(slug, title) for pk, slug, title in themes if str(pk) in tagged]
+    return [{"title": title, "url": reverse("insights:theme", args=[slug])} for slug, title in links]
 
 
 class ThemeSection(models.Model):

@@ -11,45 +11,29 @@ Everything a reader typed goes through html.escape, as a template would escape i
 from dataclasses import make_dataclass
 from html import escape
 
-from django.db.models import Aggregate, CharField, OuterRef, Subquery, Value
+from django.db.models import CharField, Value
 from django.utils.safestring import mark_safe
 
+from imuran_info.joined_ids import joined_ids, split_ids
 from pages.addresses import address_pattern
 from stories.models import CARD_FIELDS, Story, StoryWords, side_effect_tags
 
 EXCERPT_WORDS = 45
 
 
-class JoinedIds(Aggregate):
-    """The ids as one string, "3,7": GROUP_CONCAT on SQLite, STRING_AGG on PostgreSQL."""
-
-    function = "GROUP_CONCAT"
-    output_field = CharField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            function="STRING_AGG",
-            template="%(function)s(%(expressions)s::text, ',')",
-            **extra_context,
-        )
-
-
 def side_effect_ids():
     """For annotate(): each story's side-effect tag ids as one string, "3,7" (None without any)."""
-    links = Story.side_effects.through.objects.filter(story_id=OuterRef("pk")).order_by()
-    return Subquery(links.values("story_id").annotate(ids=JoinedIds("sideeffect_id")).values("ids"))
+    return joined_ids(Story.side_effects.through.objects, "sideeffect_id", "story_id")
 
 
-def tag_names(joined_ids, tags=None):
-    """The names of the tags whose ids `joined_ids` holds ("3,7"), in the tags' own order.
+def tag_names(joined, tags=None):
+    """The names of the tags whose ids `joined` holds (side_effect_ids(): "3,7"), in the tags' own order.
 
     `tags`: named_tags(), when the caller asks for many stories' names.
     """
-    if not joined_ids:
+    if not joined:
         return []
-    ids = joined_ids.split(",")
+    ids = split_ids(joined)
     return [name for pk, name in tags or named_tags() if pk in ids]
 
 

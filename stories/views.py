@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from imuran_info.middleware import RETRY_AFTER_SECONDS
 from imuran_info.prepared import PreparedQuery
-from insights.models import mark_themes, published_themes, themes_of
+from insights.models import published_themes, theme_ids, themes_of
 from page_cache.generations import Scope, remember_until_changed
 from page_cache.pages import public_page
 from stories import throttle
@@ -96,7 +96,7 @@ def _story_list_page(request, context, status=200):
 @public_page(scopes=[Scope.STORIES, Scope.THEMES])
 def story_detail(request, pk):
     themes = published_themes()
-    found = story_rows(pk, themes=themes)
+    found = story_rows(pk, with_themes=bool(themes))
     if not found:
         # Anything not approved answers exactly like a page that never existed.
         raise Http404("No such story.")
@@ -106,17 +106,18 @@ def story_detail(request, pk):
         story=story,
         description=excerpt(story.text, 30),
         facts=story.facts(tag_names(story.side_effect_ids)),
-        themes=themes_of(story, themes),
+        themes=themes_of(story, themes) if themes else [],
     )
 
 
-def _story_rows(pk, *, themes):
-    # The story with its side-effect tag ids, marked with its published themes: one row.
-    stories = mark_themes(Story.objects.approved().public_fields(), themes)
-    return stories.filter(pk=pk).annotate(side_effect_ids=side_effect_ids())
+def _story_rows(pk, *, with_themes):
+    # The story with the ids of its side-effect tags and, while any theme is published, of its
+    # themes: one row. A site with no theme published asks nothing about them.
+    stories = Story.objects.approved().public_fields().filter(pk=pk).annotate(side_effect_ids=side_effect_ids())
+    return stories.annotate(theme_ids=theme_ids()) if with_themes else stories
 
 
-# The story page's one query, compiled once per process and set of published themes.
+# The story page's one query, compiled once per process (twice: with and without themes).
 story_rows = PreparedQuery(_story_rows)
 
 

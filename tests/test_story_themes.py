@@ -131,3 +131,23 @@ def test_a_warm_process_names_a_story_s_themes_without_a_query_of_its_own(client
     # One query: the story, with its side effects and its themes marked in it.
     assert len(queries) == 1
     assert not any('FROM "insights_theme"' in query["sql"] for query in queries.captured_queries)
+
+
+def test_publishing_a_theme_leaves_the_story_pages_query_as_it_was(client, theme, make_story):
+    from page_cache.generations import known
+    from stories.views import story_rows
+
+    story = make_story()
+    story.themes.add(theme("Blood tests"))
+    client.get(story.get_absolute_url())
+    shapes = story_rows.shapes_kept()
+    skin = theme("Skin and sun")
+    story.themes.add(skin)
+    known.forget()  # as after the theme's publish: the published themes are read again
+    pages.clear()
+
+    html = client.get(story.get_absolute_url()).text
+
+    assert link(skin) in html
+    # The same compiled query (and prepared statement) as before: it names no theme.
+    assert story_rows.shapes_kept() == shapes
