@@ -27,7 +27,8 @@ class JoinedIds(Aggregate):
 def joined_ids(links, column, outer):
     """For annotate(): `column` of each of `links` whose `outer` is the annotated row, as "3,7".
 
-    `links`: a link table's rows, e.g. Story.side_effects.through.objects; None when there are none.
+    `links`: a link table's rows, e.g. Story.side_effects.through.objects. A row with no links
+    gets None.
     """
     mine = links.filter(**{outer: OuterRef("pk")}).order_by().values(outer)
     return Subquery(mine.annotate(ids=JoinedIds(column)).values("ids"))

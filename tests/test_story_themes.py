@@ -128,7 +128,7 @@ def test_a_warm_process_names_a_story_s_themes_without_a_query_of_its_own(client
         html = client.get(story.get_absolute_url()).text
 
     assert link(blood) in html and link(skin) in html
-    # One query: the story, with its side effects and its themes marked in it.
+    # One query: the story, with the ids of its side effects and of its themes.
     assert len(queries) == 1
     assert not any('FROM "insights_theme"' in query["sql"] for query in queries.captured_queries)
 
