@@ -7,7 +7,7 @@ from articles.models import Article
 from imuran_info.context_processors import site_url
 from page_cache.generations import Scope
 from page_cache.pages import public_page, seconds_until
-from stories.cards import StoryCard, card_rows, story_cards
+from stories.cards import first_cards, story_cards
 from stories.models import Story
 
 
@@ -19,9 +19,7 @@ def home(request):
         "home.html",
         {
             "sections": sections,
-            "latest_stories": story_cards(
-                [StoryCard(*row) for row in card_rows(Story.objects.approved().newest_first(), tags=False)[:3]]
-            ),
+            "latest_stories": story_cards(first_cards(Story.objects.approved().newest_first(), 3, tags=False)),
         },
     )
     # Nothing public yet (say, all scheduled): too rare to cache, and must not go stale.

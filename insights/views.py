@@ -8,7 +8,7 @@ from insights.models import Theme
 from insights.suppression import ALL, MIN_CELL, MIN_CHART
 from page_cache.generations import Scope
 from page_cache.pages import public_page
-from stories.cards import StoryCard, card_rows, story_cards
+from stories.cards import first_cards, story_cards
 from stories.models import Story
 
 CHART_LABEL = "What people who shared their story told us \u2014 not how likely this is for you"
@@ -73,7 +73,7 @@ def theme_preview(request, slug):
 
 
 def _render_theme(request, theme, *, preview):
-    stories = [StoryCard(*row) for row in card_rows(theme.stories.approved().newest_first())[:THEME_STORIES]]
+    stories = first_cards(theme.stories.approved().newest_first(), THEME_STORIES)
     return render(
         request,
         "insights/theme_detail.html",

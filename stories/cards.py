@@ -58,6 +58,11 @@ def card_rows(stories, *, tags=True):
     return stories.annotate(side_effect_ids=ids).values_list(*STORY_CARD_COLUMNS)
 
 
+def first_cards(stories, count, *, tags=True):
+    """The first `count` of the stories (a QuerySet, in its order) as StoryCards."""
+    return [StoryCard(*row) for row in card_rows(stories, tags=tags)[:count]]
+
+
 def story_cards(cards):
     """One <article> for each StoryCard, with the side effects its row carries."""
     story_address = address_pattern("stories:detail", 1)
