@@ -94,8 +94,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Runs the retention purge once a day after some answer; static files never reach it.
     "operations.schedule.scheduled_jobs_middleware",
-    # ETags for every page, so an unchanged page costs a returning reader a 304.
-    "django.middleware.http.ConditionalGetMiddleware",
+    # ETags for every page, so an unchanged page costs a returning reader a 304 (Django's,
+    # but for the pages the page store keeps, which it tags itself).
+    "page_cache.pages.PageStoreAwareConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

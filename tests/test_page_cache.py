@@ -122,6 +122,16 @@ def test_a_returning_reader_asking_a_process_that_no_longer_keeps_the_page_gets_
     assert (then.status_code, then["X-Page-Cache"]) == (200, "hit")
 
 
+def test_a_page_the_store_does_not_keep_still_gets_an_etag_and_a_304(client):
+    # The page store tags the pages it keeps; Django's ConditionalGetMiddleware tags the rest.
+    first = client.get(reverse("about"))
+
+    again = client.get(reverse("about"), headers={"if-none-match": first["ETag"]})
+
+    assert first.status_code == 200
+    assert (again.status_code, again.content) == (304, b"")
+
+
 def test_a_reader_whose_browser_accepts_gzip_gets_the_same_page_compressed(client, make_article):
     article = make_article()
     plain = client.get(article.get_absolute_url())
