@@ -208,10 +208,10 @@ def page_store_middleware(get_response):
         entry = getattr(response, "page_cache_entry", None)
         if entry is None:
             return response
-        page = _storable(request, response, entry)
-        if page is None:
+        if not keeps(request, response):
             response["X-Page-Cache"] = "bypass"
             return response
+        page = _page(response, entry)
         pages.keep(page)
         metrics.page_cache_miss()
         return _respond(request, page, "miss", started, logs.start_request(request))
@@ -220,16 +220,17 @@ def page_store_middleware(get_response):
 
 
 class PageStoreAwareConditionalGetMiddleware(ConditionalGetMiddleware):
-    """Django's ETags and 304s for every answer except a page the store is about to keep.
+    """Django's ETags and 304s for every answer except a page the page store keeps.
 
-    Such a page gets its ETag, and a returning reader its 304, from the page store, which sits
-    outside this middleware and hashes the page once when it keeps it (_storable, _respond).
-    Django's md5 of the same bytes was thrown away: 1.5% of an uncached story page's
-    instructions and 2.5% of a list page's (README, "The uncached rows").
+    The store, outside this middleware, hashes such a page once when it keeps it and answers a
+    returning reader's conditional request itself (_respond); Django's md5 of the same bytes
+    was thrown away (README, "The uncached rows", change 10). Every middleware that can make an
+    answer unfit to keep (cookies, Vary, Cache-Control) sits inside this one, so `keeps` says
+    here what the store will decide.
     """
 
     def process_response(self, request, response):
-        if getattr(response, "page_cache_entry", None) is not None:
+        if keeps(request, response):
             return response
         return super().process_response(request, response)
 
@@ -246,11 +247,14 @@ def _others_would_answer(request):
     return True
 
 
-def _storable(request, response, entry):
+def keeps(request, response):
+    """Whether the page store keeps this answer: one `public_page` marked for an anonymous reader, fit to share."""
+    if getattr(response, "page_cache_entry", None) is None:
+        return False
     timeout = getattr(response, "cache_timeout", PAGE_SECONDS)
     cache_control = {word.split("=")[0].strip().lower() for word in response.get("Cache-Control", "").split(",")}
     varies_by = {word.lower() for word in cc_delim_re.split(response.get("Vary", "")) if word}
-    if (
+    return not (
         response.status_code != 200
         or response.streaming
         or response.cookies
@@ -263,8 +267,11 @@ def _storable(request, response, entry):
         or "Content-Encoding" in response
         # The store's key is the address: an answer that differs by anything else is not kept.
         or varies_by - {"cookie", "accept-encoding"}
-    ):
-        return None
+    )
+
+
+def _page(response, entry):
+    timeout = getattr(response, "cache_timeout", PAGE_SECONDS)
     content, now = response.content, time.time()
     # Kept with the headers the whole middleware stack gave the first answer (type, security
     # policy...) and those that belong to the page, so serving it again only copies them.

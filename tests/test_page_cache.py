@@ -7,6 +7,7 @@ import datetime
 import gzip
 import threading
 
+import django.middleware.http
 import pytest
 import time_machine
 from django.db import connections, transaction
@@ -19,7 +20,15 @@ from articles.models import Article
 from page_cache import pages as page_store
 from page_cache.generations import Scope, known
 from page_cache.models import Generation
-from page_cache.pages import LOCAL_PAGES, Copy, Page, ProcessPages, page_store_middleware, public_page
+from page_cache.pages import (
+    LOCAL_PAGES,
+    Copy,
+    Page,
+    PageStoreAwareConditionalGetMiddleware,
+    ProcessPages,
+    page_store_middleware,
+    public_page,
+)
 from stories.models import SideEffect, Story
 
 # Invalidation takes effect in this process when the transaction commits; tests run
@@ -122,7 +131,7 @@ def test_a_returning_reader_asking_a_process_that_no_longer_keeps_the_page_gets_
     assert (then.status_code, then["X-Page-Cache"]) == (200, "hit")
 
 
-def test_a_page_the_store_does_not_keep_still_gets_an_etag_and_a_304(client):
+def test_an_answer_that_is_no_public_page_still_gets_an_etag_and_a_304(client):
     # The page store tags the pages it keeps; Django's ConditionalGetMiddleware tags the rest.
     first = client.get(reverse("about"))
 
@@ -130,6 +139,40 @@ def test_a_page_the_store_does_not_keep_still_gets_an_etag_and_a_304(client):
 
     assert first.status_code == 200
     assert (again.status_code, again.content) == (304, b"")
+
+
+def stack_around(view):
+    # The page store, then (further in, as in settings.MIDDLEWARE) the ETag middleware, then the view.
+    return page_store_middleware(PageStoreAwareConditionalGetMiddleware(view))
+
+
+def test_a_public_page_the_store_does_not_keep_still_gets_an_etag_and_a_304(rf):
+    @public_page(scopes=[Scope.ARTICLES])
+    def changing_soon(request):
+        response = HttpResponse("About to change")
+        response.cache_timeout = 0  # as a page whose content changes this second
+        return response
+
+    answer = stack_around(changing_soon)
+    first = answer(rf.get("/changing-soon/"))
+
+    again = answer(rf.get("/changing-soon/", headers={"if-none-match": first["ETag"]}))
+
+    assert first["X-Page-Cache"] == "bypass"
+    assert again.status_code == 304
+
+
+def test_a_page_the_store_keeps_is_hashed_once_by_the_store_and_not_by_django_as_well(rf, monkeypatch):
+    hashed = []
+    monkeypatch.setattr(django.middleware.http, "set_response_etag", lambda response: hashed.append(response))
+
+    @public_page(scopes=[Scope.ARTICLES])
+    def for_everyone(request):
+        return HttpResponse("For everyone")
+
+    first = stack_around(for_everyone)(rf.get("/for-everyone/"))
+
+    assert (first["X-Page-Cache"], first.has_header("ETag"), hashed) == ("miss", True, [])
 
 
 def test_a_reader_whose_browser_accepts_gzip_gets_the_same_page_compressed(client, make_article):
