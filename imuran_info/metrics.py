@@ -50,6 +50,19 @@ def view_metrics_middleware(get_response):
     instructions (README, "The uncached rows"); nothing here needs the other fourteen.
     """
     metrics = Metrics.get_instance()
+    # labels() checks its arguments and takes a lock on every call: each combination of labels
+    # (a few hundred at most: views, methods, statuses) is looked up once per process.
+    children = {}
+
+    def counters(view, transport, method, status):
+        key = (view, transport, method, status)
+        if key not in children:
+            children[key] = (
+                transport and metrics.requests_by_view_transport_method.labels(view, transport, method),
+                metrics.responses_by_status_view_method.labels(status, view, method),
+                metrics.requests_latency_by_view_method.labels(view, method),
+            )
+        return children[key]
 
     def middleware(request):
         started = default_timer()
@@ -58,11 +71,13 @@ def view_metrics_middleware(get_response):
         match = getattr(request, "resolver_match", None)
         view = (match.view_name if match else None) or "<unnamed view>"
         method = request.method if request.method in METHODS else "<invalid method>"
-        if match:
-            transport = "https" if request.is_secure() else "http"
-            metrics.requests_by_view_transport_method.labels(view=view, transport=transport, method=method).inc()
-        metrics.responses_by_status_view_method.labels(status=str(response.status_code), view=view, method=method).inc()
-        metrics.requests_latency_by_view_method.labels(view=view, method=method).observe(default_timer() - started)
+        # A request no URL matched is counted by its status only, as django-prometheus does.
+        transport = ("https" if request.is_secure() else "http") if match else None
+        requests, responses, latency = counters(view, transport, method, str(response.status_code))
+        if requests:
+            requests.inc()
+        responses.inc()
+        latency.observe(default_timer() - started)
         return response
 
     return middleware

@@ -11,9 +11,11 @@ from imuran_info.sitemaps import cached_sitemap, sitemaps
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Stories before the insights: a million story pages no cache holds are resolved here, and
+    # every pattern tried first costs each of them (stories.urls has nothing at insights/).
+    path("stories/", include("stories.urls")),
     path("articles/", include("articles.urls")),
     path("", include("insights.urls")),  # /stories/insights/ and /themes/
-    path("stories/", include("stories.urls")),
     path("search/", include("search.urls")),
     path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
     path("", include("pages.urls")),  # contact, urgent help

@@ -278,6 +278,7 @@ def _page(response, entry):
     kept = tuple((name, value) for name, value in response.items() if name.lower() not in PER_ANSWER_HEADERS)
     etag = hashlib.blake2b(content, digest_size=16).hexdigest()
     vary = ", ".join(dict.fromkeys([*filter(None, cc_delim_re.split(response.get("Vary", ""))), "Accept-Encoding"]))
+    last_modified = http_date(now)
 
     def copy(body, etag, encoding=()):
         return Copy(
@@ -288,7 +289,7 @@ def _page(response, entry):
                 ("Vary", vary),
                 ("Content-Length", str(len(body))),
                 ("ETag", f'"{etag}"'),
-                ("Last-Modified", http_date(now)),
+                ("Last-Modified", last_modified),
                 ("Cache-Control", "public, max-age=0, must-revalidate"),
             ),
         )

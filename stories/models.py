@@ -52,13 +52,17 @@ def side_effect_tags():
 
 # What a story card shows (stories/cards.py): fetching no more keeps a list page light.
 CARD_FIELDS = ("title", "text", "display_name", "role", "condition", "time_on_imuran", "submitted_at")
+# What a story's own page shows besides: its "In brief" answers (StoryWords.facts).
+FACT_FIELDS = ("age_band", "time_to_help", "helped_rating", "ease_rating", "overall_rating")
 
 
 class StoryWords:
     """How a story names itself and its author to readers, from its public fields alone.
 
-    Story has these, and so do the story list's rows (stories.cards.StoryCard), which are not
-    model instances: building twenty of those took a sixth of an uncached list page.
+    Story has these, and so do the rows the public pages read, which are not model instances
+    (stories.cards.StoryCard and StoryPageRow). Building twenty cards as models took a sixth of
+    an uncached list page; a story page's query as a model took twice the CPU it takes as a row.
+    facts() also reads FACT_FIELDS, which a story page's row has and a card's has not.
     """
 
     __slots__ = ()
@@ -92,6 +96,19 @@ class StoryWords:
         shared = local_time(self.submitted_at)
         parts.append(f"Shared in {labels['month'][shared.month]} {shared.year}.")
         return " ".join(parts)
+
+    def facts(self, side_effects):
+        """The story's "In brief" list, (question, answer) pairs, for the questions answered."""
+        labels = plain_labels()
+        answers = [
+            ("Side effects", ", ".join(side_effects)),
+            ("Age of the person taking Imuran", labels["age_band"].get(self.age_band, self.age_band)),
+            ("How long it took to help", labels["time_to_help"].get(self.time_to_help, self.time_to_help)),
+            ("Did it help?", self.helped_rating and f"{self.helped_rating} out of 5"),
+            ("How easy was it to live with?", self.ease_rating and f"{self.ease_rating} out of 5"),
+            ("Overall", self.overall_rating and f"{self.overall_rating} out of 5"),
+        ]
+        return [(question, answer) for question, answer in answers if answer]
 
 
 class StoryQuerySet(models.QuerySet):
@@ -254,19 +271,6 @@ class Story(StoryWords, StoryWorkflow, models.Model):
 
     def get_status_url(self):
         return reverse("stories:status", args=[self.token])
-
-    def facts(self, side_effects):
-        """The story's "In brief" list, (question, answer) pairs, for the questions answered."""
-        labels = plain_labels()
-        answers = [
-            ("Side effects", ", ".join(side_effects)),
-            ("Age of the person taking Imuran", labels["age_band"].get(self.age_band, self.age_band)),
-            ("How long it took to help", labels["time_to_help"].get(self.time_to_help, self.time_to_help)),
-            ("Did it help?", self.helped_rating and f"{self.helped_rating} out of 5"),
-            ("How easy was it to live with?", self.ease_rating and f"{self.ease_rating} out of 5"),
-            ("Overall", self.overall_rating and f"{self.overall_rating} out of 5"),
-        ]
-        return [(question, answer) for question, answer in answers if answer]
 
     @property
     def has_urgent_flags(self):

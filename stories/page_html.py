@@ -11,26 +11,28 @@ would escape it. Fixed parts (the notes under a story, the list's introduction) 
 templates, rendered once per process (site_part).
 """
 
+from dataclasses import dataclass
+from functools import cache
 from html import escape
 from urllib.parse import urlencode
 
-from django.template.defaultfilters import linebreaks_filter
+from django.conf import settings
+from django.utils.html import linebreaks
 
-from pages.addresses import address
+from pages.addresses import address, address_pattern, urls_in_use
 from pages.frame import framed
 from pages.templatetags.site_parts import site_part
 
 
 def story_page(request, *, story, description, facts, themes):
-    heading = escape(story.heading)
+    fixed = _story_parts() if settings.DEBUG else _kept_story_parts(*urls_in_use())
     parts = [
-        '<div class="wrap">\n<article class="story prose" aria-labelledby="story-title">',
-        f'<p class="article-kicker"><a href="{address("stories:list")}">Patients\' stories</a></p>',
-        f'<h1 id="story-title" dir="auto">{heading}</h1>',
+        fixed.opening,
+        f'<h1 id="story-title" dir="auto">{escape(story.heading)}</h1>',
         f'<p class="story-meta">{escape(story.byline)}</p>',
-        site_part("stories/includes/one_persons_experience.html"),
-        # linebreaks escapes the text, as {{ story.text|linebreaks }} did.
-        f'<div class="story-body" dir="auto">{linebreaks_filter(story.text)}</div>',
+        fixed.experience,
+        # As {{ story.text|linebreaks }} wrote it: escaped, in paragraphs and line breaks.
+        f'<div class="story-body" dir="auto">{linebreaks(story.text, autoescape=True)}</div>',
     ]
     if facts:
         answers = "".join(f"<dt>{escape(question)}</dt><dd>{escape(answer)}</dd>" for question, answer in facts)
@@ -43,19 +45,45 @@ def story_page(request, *, story, description, facts, themes):
             " and the parts of our guide that explain it.</p>",
             f'<ul class="story-themes" aria-labelledby="story-themes-title">{links}</ul>',
         ]
-    parts += [
-        f'<p class="story-report"><a href="{address("stories:report", story.pk)}">Report this story</a> if it breaks'
-        f' our <a href="{address("stories:guidelines")}">story guidelines</a>.</p>',
-        "</article>",
-        site_part("stories/includes/more_stories.html"),
-        "</div>",
-    ]
+    parts += [fixed.report.format(story.pk), fixed.closing]
     return framed(
         request,
         title=escape(story.page_title),
         description=escape(description),
         content="\n".join(parts),
     )
+
+
+@dataclass(frozen=True)
+class _StoryParts:
+    """What every story page shows around its story: links and notes, the same for each story."""
+
+    opening: str
+    experience: str
+    report: str  # the report paragraph, a str.format() pattern for the story's number
+    closing: str
+
+
+def _story_parts():
+    return _StoryParts(
+        opening='<div class="wrap">\n<article class="story prose" aria-labelledby="story-title">\n'
+        f'<p class="article-kicker"><a href="{address("stories:list")}">Patients\' stories</a></p>',
+        experience=site_part("stories/includes/one_persons_experience.html"),
+        report=(
+            f'<p class="story-report"><a href="{address_pattern("stories:report", 1)}">Report this story</a>'
+            f' if it breaks our <a href="{address("stories:guidelines")}">story guidelines</a>.</p>'
+        ),
+        closing=f"</article>\n{site_part('stories/includes/more_stories.html')}\n</div>",
+    )
+
+
+@cache
+def _kept_story_parts(prefix, urlconf):
+    # Made once per process, for the script prefix and URLconf its links follow (as site parts
+    # are): asking for those two thread-local values once per link, six times a page, had cost
+    # an uncached story page 3% of its time. In development (DEBUG) the notes' templates may
+    # change while the server runs, so story_page makes the parts every time.
+    return _story_parts()
 
 
 def list_page(request, *, filter_fields, filtered, page=None, cards="", total=0, missing_page=False, status=200):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import CharField, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -13,7 +14,16 @@ from insights.models import published_themes, theme_ids, themes_of
 from page_cache.generations import Scope, remember_until_changed
 from page_cache.pages import public_page
 from stories import throttle
-from stories.cards import StoryCard, card_rows, excerpt, side_effect_ids, story_cards, tag_names
+from stories.cards import (
+    STORY_PAGE_COLUMNS,
+    StoryCard,
+    StoryPageRow,
+    card_rows,
+    excerpt,
+    side_effect_ids,
+    story_cards,
+    tag_names,
+)
 from stories.forms import ReportForm, StoryFilterForm, StoryForm, filtered
 from stories.models import Story
 from stories.page_html import list_page, story_page
@@ -100,7 +110,7 @@ def story_detail(request, pk):
     if not found:
         # Anything not approved answers exactly like a page that never existed.
         raise Http404("No such story.")
-    story = found[0]
+    story = StoryPageRow(*found[0])
     return story_page(
         request,
         story=story,
@@ -111,10 +121,18 @@ def story_detail(request, pk):
 
 
 def _story_rows(pk, *, with_themes):
-    # The story with the ids of its side-effect tags and, while any theme is published, of its
-    # themes: one row. A site with no theme published asks nothing about them.
-    stories = Story.objects.approved().public_fields().filter(pk=pk).annotate(side_effect_ids=side_effect_ids())
-    return stories.annotate(theme_ids=theme_ids()) if with_themes else stories
+    # The story's public columns with the ids of its side-effect tags and, while any theme is
+    # published, of its themes: one row (STORY_PAGE_COLUMNS). A site with no theme published
+    # asks nothing about them.
+    stories = (
+        Story.objects.approved()
+        .filter(pk=pk)
+        .annotate(
+            side_effect_ids=side_effect_ids(),
+            theme_ids=theme_ids() if with_themes else Value(None, output_field=CharField()),
+        )
+    )
+    return stories.values_list(*STORY_PAGE_COLUMNS)
 
 
 # The story page's one query, compiled once per process (twice: with and without themes).

@@ -4,6 +4,8 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -151,6 +153,27 @@ def test_story_page_has_no_in_brief_list_when_no_question_was_answered(client, m
 
     assert "In brief" not in text
     assert 'class="story-facts"' not in text
+
+
+def test_story_page_reads_none_of_the_authors_private_details_from_the_database(client, make_story):
+    story = make_story(email="sam@example.com", original_text="My first draft", moderator_note="Checked")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(story.get_absolute_url())
+    sql = [query["sql"] for query in queries.captured_queries]
+    if connection.vendor == "postgresql":
+        # The page's query runs as a prepared statement (imuran_info/prepared.py): EXECUTE names
+        # no column, so read the statements the page executed.
+        executed = [re.match(r"EXECUTE (\w+)", query)[1] for query in sql if query.startswith("EXECUTE ")]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements WHERE name = ANY(%s)", [executed])
+            sql = [statement for (statement,) in cursor.fetchall()]
+
+    assert response.status_code == 200
+    assert any('"stories_story"' in query for query in sql)
+    # The private link is the author's key to withdraw; e-mail, fingerprint and notes are private.
+    for column in ("email", "token", "client_hash", "original_text", "moderator_note", "flags", "reject_reason"):
+        assert not any(f'"{column}"' in query for query in sql), column
 
 
 @pytest.mark.parametrize("status", [Story.Status.PENDING, Story.Status.REJECTED, Story.Status.WITHDRAWN])
